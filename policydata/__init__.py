@@ -1,0 +1,74 @@
+"""policydata: an open, versioned, validated dataset on industrial policy and trade conflict.
+
+Importing the package is cheap: pandas, pandera, pyarrow and polars load on first use.
+
+Examples
+--------
+>>> import policydata
+>>> events = policydata.load("tariff_events", filters=[("imposing", "=", "USA")])
+>>> set(events["imposing"])
+{'USA'}
+"""
+
+from policydata.__about__ import __version__
+from policydata.api import (
+    DatasetInfo,
+    citations,
+    list_datasets,
+    load,
+    policies,
+    policy_sectors,
+    records,
+    sector_codes,
+    sectors,
+    sources,
+    tariff_event_products,
+    tariff_events,
+)
+from policydata.errors import (
+    BuildError,
+    DataValidationError,
+    IntegrityError,
+    InvalidArgumentError,
+    MissingDependencyError,
+    PolicyDataError,
+    ReleaseNotFoundError,
+    SchemaVersionError,
+    UnknownColumnError,
+    UnknownTableError,
+)
+from policydata.releases import Release, open_release
+from policydata.schemas import SCHEMA_VERSION
+from policydata.validate import Problem, Report, validate
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "BuildError",
+    "DataValidationError",
+    "DatasetInfo",
+    "IntegrityError",
+    "InvalidArgumentError",
+    "MissingDependencyError",
+    "PolicyDataError",
+    "Problem",
+    "Release",
+    "ReleaseNotFoundError",
+    "Report",
+    "SchemaVersionError",
+    "UnknownColumnError",
+    "UnknownTableError",
+    "__version__",
+    "citations",
+    "list_datasets",
+    "load",
+    "open_release",
+    "policies",
+    "policy_sectors",
+    "records",
+    "sector_codes",
+    "sectors",
+    "sources",
+    "tariff_event_products",
+    "tariff_events",
+    "validate",
+]

@@ -1,0 +1,213 @@
+"""The loading API: list, load, typed accessors, records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from policydata.catalog import TABLES, table
+from policydata.io import Filter
+from policydata.releases import open_release
+
+if TYPE_CHECKING:
+    from pandera.typing import DataFrame
+
+    from policydata.frames import (
+        CitationSchema,
+        PolicySchema,
+        PolicySectorSchema,
+        SectorCodeSchema,
+        SectorSchema,
+        SourceSchema,
+        TariffEventProductSchema,
+        TariffEventSchema,
+    )
+    from policydata.schemas._base import Record
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """A table of a release: name, row count, description."""
+
+    name: str
+    rows: int
+    description: str
+
+
+def list_datasets(version: str | None = None) -> list[DatasetInfo]:
+    """The tables of a release, with their row counts and descriptions.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> [d.name for d in policydata.list_datasets()][:2]
+    ['sources', 'policies']
+    """
+    release = open_release(version)
+    return [DatasetInfo(n, release.rows(n), TABLES[n].description) for n in release.tables]
+
+
+def load(
+    name: str,
+    *,
+    version: str | None = None,
+    backend: str = "pandas",
+    columns: Sequence[str] | None = None,
+    filters: Sequence[Filter] | None = None,
+) -> Any:
+    """Load a table of a release.
+
+    Parameters
+    ----------
+    name
+        Table name; see :func:`list_datasets`.
+    version
+        Release version; None for the release this installation carries.
+    backend
+        ``"pandas"`` (default), ``"polars"`` (needs ``policydata[polars]``) or ``"arrow"``.
+    columns
+        Columns to read, in this order (all when None).
+    filters
+        ``(column, operator, value)`` conditions combined with AND, pushed down to the Parquet
+        reader. Operators: ``= == != < <= > >= in "not in"``; dates may be ISO strings.
+
+    Raises
+    ------
+    UnknownTableError, UnknownColumnError, MissingDependencyError, InvalidArgumentError
+
+    Examples
+    --------
+    >>> import policydata
+    >>> df = policydata.load("tariff_events", columns=["event_id", "rate_pct"],
+    ...                      filters=[("imposing", "=", "USA"), ("target", "=", "CHN")])
+    >>> list(df.columns)
+    ['event_id', 'rate_pct']
+    """
+    table(name)
+    return open_release(version).load(name, backend=backend, columns=columns, filters=filters)
+
+
+def _typed(name: str, version: str | None, validate: bool) -> Any:
+    frame = load(name, version=version)
+    if validate:
+        from policydata.frames import FRAME_MODELS
+
+        frame = FRAME_MODELS[name].validate(frame, lazy=True)
+    return frame
+
+
+def sources(*, version: str | None = None, validate: bool = False) -> DataFrame[SourceSchema]:
+    """The ``sources`` table as a typed pandas DataFrame (``validate=True`` re-checks it).
+
+    Examples
+    --------
+    >>> import policydata
+    >>> policydata.sources()["source_id"].is_unique
+    True
+    """
+    return cast("DataFrame[SourceSchema]", _typed("sources", version, validate))
+
+
+def policies(*, version: str | None = None, validate: bool = False) -> DataFrame[PolicySchema]:
+    """The ``policies`` table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> "CHN-2015-MIC2025" in set(policydata.policies()["policy_id"])
+    True
+    """
+    return cast("DataFrame[PolicySchema]", _typed("policies", version, validate))
+
+
+def sectors(*, version: str | None = None, validate: bool = False) -> DataFrame[SectorSchema]:
+    """The ``sectors`` table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> (policydata.sectors()["scheme"] == "MIC2025").sum()
+    np.int64(10)
+    """
+    return cast("DataFrame[SectorSchema]", _typed("sectors", version, validate))
+
+
+def sector_codes(*, version: str | None = None, validate: bool = False) -> DataFrame[SectorCodeSchema]:
+    """The ``sector_codes`` crosswalk as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> set(policydata.sector_codes()["classification"]) <= {"HS2022", "ISIC4"}
+    True
+    """
+    return cast("DataFrame[SectorCodeSchema]", _typed("sector_codes", version, validate))
+
+
+def policy_sectors(*, version: str | None = None, validate: bool = False) -> DataFrame[PolicySectorSchema]:
+    """The ``policy_sectors`` link table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> list(policydata.policy_sectors().columns)
+    ['policy_id', 'sector_id', 'notes']
+    """
+    return cast("DataFrame[PolicySectorSchema]", _typed("policy_sectors", version, validate))
+
+
+def tariff_events(*, version: str | None = None, validate: bool = False) -> DataFrame[TariffEventSchema]:
+    """The ``tariff_events`` table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> ev = policydata.tariff_events()
+    >>> bool((ev["imposing"] != ev["target"]).all())
+    True
+    """
+    return cast("DataFrame[TariffEventSchema]", _typed("tariff_events", version, validate))
+
+
+def tariff_event_products(
+    *, version: str | None = None, validate: bool = False
+) -> DataFrame[TariffEventProductSchema]:
+    """The ``tariff_event_products`` table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> list(policydata.tariff_event_products().columns)[:2]
+    ['event_id', 'hs_code']
+    """
+    return cast("DataFrame[TariffEventProductSchema]", _typed("tariff_event_products", version, validate))
+
+
+def citations(*, version: str | None = None, validate: bool = False) -> DataFrame[CitationSchema]:
+    """The ``citations`` table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> policydata.citations()["source_id"].notna().all()
+    np.True_
+    """
+    return cast("DataFrame[CitationSchema]", _typed("citations", version, validate))
+
+
+def records(name: str, *, version: str | None = None) -> Iterator[Record]:
+    """Iterate over a table's rows as validated pydantic records.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> first = next(policydata.records("tariff_events"))
+    >>> type(first).__name__
+    'TariffEvent'
+    """
+    model = table(name).record_model()
+    arrow = load(name, version=version, backend="arrow")
+    for batch in arrow.to_batches():
+        for row in batch.to_pylist():
+            yield model.model_validate(row)

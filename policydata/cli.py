@@ -1,0 +1,254 @@
+"""The ``policydata`` command line: a thin layer over the library.
+
+Exit codes: 0 success or valid data, 1 invalid data, 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from policydata import settings
+
+app = typer.Typer(
+    name="policydata",
+    help="Open data on industrial policy and trade conflict: load, validate, release.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+schemas_app = typer.Typer(help="Table Schemas generated from the record models.", no_args_is_help=True)
+app.add_typer(schemas_app, name="schemas")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_INVALID = 1
+EXIT_ERROR = 2
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.command("list")
+def list_cmd(
+    version: Annotated[str | None, typer.Option(help="Release version (default: embedded).")] = None,
+) -> None:
+    """List the tables of a release with their row counts."""
+    from policydata.api import list_datasets
+
+    table = Table("table", "rows", "description")
+    for d in list_datasets(version):
+        table.add_row(d.name, str(d.rows), d.description)
+    out.print(table)
+
+
+@app.command()
+def info(
+    version: Annotated[str | None, typer.Option(help="Release version (default: embedded).")] = None,
+) -> None:
+    """Show a release's version, schema version, as-of date and location."""
+    from policydata.releases import open_release
+
+    release = open_release(version)
+    out.print(f"version         {release.version}")
+    out.print(f"schema version  {release.schema_version}")
+    out.print(f"as of           {release.as_of}")
+    out.print(f"path            {release.path}")
+    out.print(f"license         {release.datapackage['licenses'][0]['name']}")
+
+
+@app.command()
+def show(
+    name: Annotated[str, typer.Argument(help="Table name.")],
+    version: Annotated[str | None, typer.Option(help="Release version (default: embedded).")] = None,
+    columns: Annotated[str | None, typer.Option(help="Comma-separated columns.")] = None,
+    where: Annotated[
+        list[str] | None, typer.Option(help="Filter COLUMN=VALUE (repeatable, combined with AND).")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
+) -> None:
+    """Print rows of a table."""
+    from policydata.api import load
+    from policydata.errors import InvalidArgumentError
+
+    filters: list[tuple[str, str, Any]] = []
+    for item in where or []:
+        column, sep, value = item.partition("=")
+        if not sep:
+            raise InvalidArgumentError(
+                f"--where {item!r} is not COLUMN=VALUE.", hint="Write e.g. --where imposing=USA."
+            )
+        filters.append((column, "=", value))
+    cols = [c.strip() for c in columns.split(",")] if columns else None
+    arrow = load(name, version=version, backend="arrow", columns=cols, filters=filters or None)
+    table = Table(*arrow.column_names)
+    for row in arrow.slice(0, limit).to_pylist():
+        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    out.print(table)
+    out.print(f"{min(limit, arrow.num_rows)} of {arrow.num_rows} rows")
+
+
+def _print_report(report: Any, fmt: Format) -> None:
+    if fmt is Format.json:
+        sys.stdout.write(report.to_json() + "\n")
+        return
+    if fmt is Format.github:
+        for p in report.problems:
+            loc = f"file={p.file}" if p.file else ""
+            if p.line is not None:
+                loc += f",line={p.line}"
+            title = f"policydata {p.code}" + (f" ({p.field})" if p.field else "")
+            sys.stdout.write(f"::error {loc},title={title}::{p.message}\n")
+        return
+    if report.ok:
+        total = sum(report.tables.values())
+        out.print(f"valid: {len(report.tables)} tables, {total} rows")
+        return
+    # one line per problem, compiler style, so logs stay readable at any width
+    for p in report.problems:
+        value = f" [{p.value}]" if p.value is not None else ""
+        out.print(f"{p.location()}: {p.code}{value}: {p.message}", markup=False)
+    out.print(f"invalid: {len(report.problems)} problem(s)")
+
+
+@app.command()
+def validate(
+    path: Annotated[
+        Path | None, typer.Argument(help="Folder of table files (default: datasets/sources).")
+    ] = None,
+    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+) -> None:
+    """Validate a folder of source CSVs or release Parquet files. Exit 1 when invalid."""
+    from policydata.validate import validate as run
+
+    report = run(path if path is not None else Path("datasets/sources"))
+    _print_report(report, format)
+    if not report.ok:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def release(
+    version: Annotated[str, typer.Argument(help="Calendar version, e.g. 2026.11.0.")],
+    as_of: Annotated[
+        str | None, typer.Option(help="Date the facts were checked up to (default: today).")
+    ] = None,
+    sources: Annotated[Path, typer.Option(help="Folder of source CSVs.")] = Path("datasets/sources"),
+    releases: Annotated[Path, typer.Option(help="Folder of releases.")] = Path("datasets/releases"),
+) -> None:
+    """Validate the sources and build release VERSION."""
+    from policydata.build import build_release
+    from policydata.errors import InvalidArgumentError
+
+    try:
+        date = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError:
+        raise InvalidArgumentError(f"--as-of {as_of!r} is not a date.", hint="Use YYYY-MM-DD.") from None
+    target = build_release(sources, releases, version, date)
+    out.print(f"wrote {target}")
+
+
+@schemas_app.command("export")
+def schemas_export(
+    directory: Annotated[Path, typer.Argument(help="Output folder.")] = Path("schemas"),
+) -> None:
+    """Write the Table Schemas and the data dictionary generated from the models."""
+    from policydata.tableschema import export
+
+    for path in export(directory):
+        out.print(f"wrote {path}")
+
+
+@app.command()
+def overview(
+    version: Annotated[str | None, typer.Option(help="Release version (default: embedded).")] = None,
+) -> None:
+    """Verify and validate a release, summarise it and show the 2025 US-China tariff events."""
+    from policydata.api import load
+    from policydata.releases import open_release
+    from policydata.validate import validate as run
+
+    release = open_release(version)
+    release.verify()
+    report = run(release.path)
+    summary = Table("table", "rows", "version", "as of", title="policydata release")
+    for name in release.tables:
+        summary.add_row(name, str(release.rows(name)), release.version, release.as_of)
+    out.print(summary)
+    if not report.ok:
+        _print_report(report, Format.text)
+        raise typer.Exit(EXIT_INVALID)
+    out.print(f"checksums verified; every table valid (schema {release.schema_version})")
+    events = load(
+        "tariff_events",
+        version=version,
+        backend="arrow",
+        columns=[
+            "event_id",
+            "imposing",
+            "target",
+            "effective_date",
+            "rate_pct",
+            "combines",
+            "status",
+        ],
+        filters=[
+            ("imposing", "in", ["USA", "CHN"]),
+            ("target", "in", ["USA", "CHN"]),
+            ("effective_date", ">=", "2025-01-01"),
+            ("effective_date", "<=", "2025-12-31"),
+        ],
+    ).sort_by([("effective_date", "ascending"), ("event_id", "ascending")])
+    example = Table(*events.column_names, title="2025 tariff events between the US and China")
+    for row in events.to_pylist():
+        example.add_row(
+            *("" if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in row.values())
+        )
+    out.print(example)
+
+
+def main() -> None:
+    """Entry point: run the app, turning library errors into messages and exit codes."""
+    from policydata.errors import DataValidationError, PolicyDataError
+
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except DataValidationError as exc:
+        err.print(f"[bold red]error[/] ({exc.code}): {exc}", markup=True)
+        if exc.report is not None:
+            _print_report(exc.report, Format.text)
+        sys.exit(EXIT_INVALID)
+    except PolicyDataError as exc:
+        err.print(f"[bold red]error[/] ({exc.code}): {exc}", markup=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # click's usage errors and anything unexpected
+        import click  # type: ignore[import-not-found,unused-ignore]
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(EXIT_ERROR)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(EXIT_ERROR)
+        err.print(
+            f"internal error: {type(exc).__name__}: {exc}. This is a bug in policydata; please "
+            f"report it with the command you ran at {settings.PROJECT_HOMEPAGE}/issues.",
+            markup=False,
+        )
+        sys.exit(EXIT_ERROR)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,122 @@
+"""Errors raised by policydata: one root class, subclasses with stable codes.
+
+Every error says what happened, what was expected, and what to do next. Catch
+:class:`PolicyDataError` to handle them all; match on ``.code`` (stable, kebab-case), never on the
+message wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class PolicyDataError(Exception):
+    """Root of every error policydata raises on purpose.
+
+    Parameters
+    ----------
+    message
+        What happened and what was expected.
+    hint
+        What to do next.
+    """
+
+    code: str = "policydata-error"
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(f"{message} {hint}" if hint else message)
+
+
+def _choices(values: Iterable[str]) -> str:
+    return ", ".join(repr(v) for v in values)
+
+
+class UnknownTableError(PolicyDataError, KeyError):
+    """A table name that the release does not have."""
+
+    code = "unknown-table"
+
+    def __init__(self, name: str, known: Iterable[str]) -> None:
+        self.name = name
+        self.known = tuple(known)
+        super().__init__(
+            f"Unknown table {name!r}.",
+            hint=f"Choose one of: {_choices(self.known)}.",
+        )
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the whole message
+        return self.args[0] if self.args else self.message
+
+
+class UnknownColumnError(PolicyDataError, KeyError):
+    """A column name that the table does not have."""
+
+    code = "unknown-column"
+
+    def __init__(self, table: str, columns: Iterable[str], known: Iterable[str]) -> None:
+        self.table = table
+        self.columns = tuple(columns)
+        self.known = tuple(known)
+        super().__init__(
+            f"Table {table!r} has no column {_choices(self.columns)}.",
+            hint=f"Its columns are: {_choices(self.known)}.",
+        )
+
+    def __str__(self) -> str:
+        return self.args[0] if self.args else self.message
+
+
+class InvalidArgumentError(PolicyDataError, ValueError):
+    """An argument of a library call has a value it cannot take."""
+
+    code = "invalid-argument"
+
+
+class MissingDependencyError(PolicyDataError, ImportError):
+    """An optional dependency is needed for this call but is not installed."""
+
+    code = "missing-dependency"
+
+    def __init__(self, package: str, extra: str, purpose: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f"{purpose} needs the optional package {package!r}, which is not installed.",
+            hint=f"Install it with: pip install 'policydata[{extra}]'",
+        )
+
+
+class ReleaseNotFoundError(PolicyDataError, LookupError):
+    """No release of the requested version can be found."""
+
+    code = "release-not-found"
+
+
+class IntegrityError(PolicyDataError):
+    """A release file does not match its recorded checksum."""
+
+    code = "integrity-error"
+
+
+class SchemaVersionError(PolicyDataError):
+    """A release was built with a schema major version this library cannot read."""
+
+    code = "schema-version"
+
+
+class DataValidationError(PolicyDataError):
+    """Data does not satisfy its schema; ``report`` holds every problem found."""
+
+    code = "invalid-data"
+
+    def __init__(self, message: str, *, hint: str | None = None, report: object = None) -> None:
+        self.report = report
+        super().__init__(message, hint=hint)
+
+
+class BuildError(PolicyDataError):
+    """A release could not be built."""
+
+    code = "build-error"

@@ -1,0 +1,22 @@
+"""Identifier and code patterns shared by several tables."""
+
+from typing import Final
+
+_SLUG = r"[A-Z0-9]+(?:-[A-Z0-9]+)*"
+
+SOURCE_ID: Final = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+POLICY_ID: Final = rf"^[A-Z]{{3}}-\d{{4}}-{_SLUG}$"
+SECTOR_ID: Final = rf"^(?:MIC2025|FYP14|FYP15|SEI)-{_SLUG}$"
+EVENT_ID: Final = rf"^[A-Z]{{3}}-[A-Z]{{3}}-\d{{4}}-{_SLUG}$"
+#: HS codes as the legal text lists them: chapter-free headings (4 digits), subheadings (6) or
+#: national tariff lines (8 or 10 digits).
+HS_CODE: Final = r"^\d{4}(?:\d{2}){0,3}$"
+HS_CROSSWALK_CODE: Final = r"^\d{2}(?:\d{2}){0,2}$"
+ISIC4_CODE: Final = r"^(?:[A-U]|\d{2,4})$"
+URL: Final = r"^https?://[^\s]+$"
+LANGUAGE: Final = r"^[a-z]{2}$"
+EXECUTIVE_ORDER: Final = r"^\d{5}$"
+FR_CITATION: Final = r"^\d{2,3} FR \d+$"
+HTS_HEADING: Final = r"^99\d{2}\.\d{2}\.\d{2}$"
+#: A non-empty value without leading or trailing white space.
+TEXT: Final = r"^\S(?:[\s\S]*\S)?$"

@@ -1,0 +1,42 @@
+"""``sectors``: sectors as named by industrial-policy schemes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from policydata.schemas import _patterns as p
+from policydata.schemas._base import Record, field
+
+Scheme = Literal["MIC2025", "FYP14", "FYP15", "SEI"]
+
+SCHEME_DOC = {
+    "MIC2025": "The ten key sectors of Made in China 2025 (State Council, 2015).",
+    "FYP14": "Industries named by the 14th Five-Year Plan (2021-2025).",
+    "FYP15": "Industries named by the 15th Five-Year Plan (2026-2030).",
+    "SEI": "Strategic emerging industries (State Council decision of 2010 and later plans).",
+}
+
+
+class Sector(Record):
+    """A sector within one scheme.
+
+    Examples
+    --------
+    >>> Sector.model_fields["scheme"].annotation.__args__[0]
+    'MIC2025'
+    """
+
+    sector_id: str = field(
+        "Stable identifier: <SCHEME>-<SLUG>, e.g. MIC2025-01 for the first sector of the plan.",
+        pattern=p.SECTOR_ID,
+    )
+    scheme: Scheme = field("The scheme that names the sector.", enum_doc=SCHEME_DOC)
+    parent_id: str | None = field(
+        "The broader sector of the same scheme this one belongs to.", pattern=p.SECTOR_ID
+    )
+    name_en: str = field("English name.", pattern=p.TEXT)
+    name_zh: str | None = field("Chinese name as the scheme's document writes it.", pattern=p.TEXT)
+    name_en_variants: str | None = field(
+        "Other English names in common use, separated by '; '.", pattern=p.TEXT
+    )
+    description: str | None = field("What the sector covers, per the scheme.", pattern=p.TEXT)
