@@ -100,39 +100,45 @@ def show(
 
 
 def _print_report(report: Any, fmt: Format) -> None:
+    from policydata.validate.render import write_github, write_text
+
     if fmt is Format.json:
         sys.stdout.write(report.to_json() + "\n")
-        return
-    if fmt is Format.github:
-        for p in report.problems:
-            loc = f"file={p.file}" if p.file else ""
-            if p.line is not None:
-                loc += f",line={p.line}"
-            title = f"policydata {p.code}" + (f" ({p.field})" if p.field else "")
-            sys.stdout.write(f"::error {loc},title={title}::{p.message}\n")
-        return
-    if report.ok:
-        total = sum(report.tables.values())
-        out.print(f"valid: {len(report.tables)} tables, {total} rows")
-        return
-    # one line per problem, compiler style, so logs stay readable at any width
-    for p in report.problems:
-        value = f" [{p.value}]" if p.value is not None else ""
-        out.print(f"{p.location()}: {p.code}{value}: {p.message}", markup=False)
-    out.print(f"invalid: {len(report.problems)} problem(s)")
+    elif fmt is Format.github:
+        write_github(report, sys.stdout)
+    else:
+        write_text(report, sys.stdout)
+
+
+class EngineName(StrEnum):
+    arrow = "arrow"
+    pandas = "pandas"
 
 
 @app.command()
 def validate(
-    path: Annotated[
-        Path | None, typer.Argument(help="Folder of table files (default: datasets/sources).")
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Folders of table files, or table files (default: datasets/sources).", show_default=False
+        ),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+    format: Annotated[
+        Format, typer.Option("--format", help="text (a table), json (the report) or github (annotations).")
+    ] = Format.text,
+    engine: Annotated[
+        EngineName, typer.Option(help="arrow (fast) or pandas (pandera schemas).")
+    ] = EngineName.arrow,
+    limit: Annotated[int, typer.Option(help="Problems listed per file, code and field.", min=1)] = 1000,
 ) -> None:
-    """Validate a folder of source CSVs or release Parquet files. Exit 1 when invalid."""
+    """Validate table files: encoding, structure, schemas, and rules across tables.
+
+    Exit 0 when valid (warnings allowed), 1 when there is an error in the data, 2 on a usage or
+    internal error. The files are only read, never changed.
+    """
     from policydata.validate import validate as run
 
-    report = run(path if path is not None else Path("datasets/sources"))
+    report = run(paths or [Path("datasets/sources")], engine=engine.value, limit=limit)
     _print_report(report, format)
     if not report.ok:
         raise typer.Exit(EXIT_INVALID)

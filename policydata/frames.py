@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, ClassVar
 
 import pandas as pd
@@ -100,7 +101,11 @@ def _(rule: PatternWhen, df: pd.DataFrame) -> pd.Series:
 def _column(spec: FieldSpec, unique: bool) -> pa.Column:
     checks = []
     if spec.pattern is not None:
-        checks.append(pa.Check.str_matches(spec.pattern, name=f"pattern:{spec.pattern}"))
+        # ASCII classes (\d is 0-9, \s is ASCII white space), as in Arrow's RE2 and Table Schema
+        # consumers, so that full-width digits and look-alikes are refused by every engine alike
+        checks.append(
+            pa.Check.str_matches(re.compile(spec.pattern, re.ASCII), name=f"pattern:{spec.pattern}")
+        )
     if spec.enum is not None:
         checks.append(pa.Check.isin(list(spec.enum), name="enum"))
     if spec.minimum is not None:
@@ -118,8 +123,10 @@ def _column(spec: FieldSpec, unique: bool) -> pa.Column:
 
 
 @functools.cache
-def dataframe_schema(model: type[Record]) -> pa.DataFrameSchema:
+def dataframe_schema(model: type[Record], primary_key: tuple[str, ...] | None = None) -> pa.DataFrameSchema:
     """Build the pandera schema of a table from its record model.
+
+    ``primary_key`` is needed only for a model that is not one of the catalog's tables.
 
     Examples
     --------
@@ -127,8 +134,9 @@ def dataframe_schema(model: type[Record]) -> pa.DataFrameSchema:
     >>> list(dataframe_schema(Source).columns)[:2]
     ['source_id', 'title']
     """
-    info = next(t for t in TABLES.values() if t.model_path.endswith(f":{model.__name__}"))
-    single_key = info.primary_key[0] if len(info.primary_key) == 1 else None
+    info = next((t for t in TABLES.values() if t.model_path.endswith(f":{model.__name__}")), None)
+    key = primary_key if primary_key is not None else info.primary_key if info is not None else ()
+    single_key = key[0] if len(key) == 1 else None
     columns = {s.name: _column(s, unique=s.name == single_key) for s in field_specs(model)}
     checks = [
         pa.Check(functools.partial(rule_mask, rule), name=rule.name, error=rule.describe())
@@ -137,11 +145,11 @@ def dataframe_schema(model: type[Record]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         columns,
         checks=checks,
-        unique=list(info.primary_key) if single_key is None else None,
+        unique=list(key) if single_key is None and key else None,
         strict=True,
         ordered=True,
-        name=info.name,
-        description=info.description,
+        name=info.name if info is not None else model.__name__,
+        description=info.description if info is not None else None,
     )
 
 

@@ -1,480 +1,244 @@
-"""Validate tables: read them, check each against its schema, then check them against each other."""
+"""Validate tables: read each file, check it on its own, then check the tables against each other."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal
 
-from policydata.catalog import TABLES, TableInfo
-from policydata.schemas._base import FieldSpec, Rule, field_specs
-from policydata.schemas._patterns import TEXT
+from policydata.catalog import TableInfo
+from policydata.validate.checks import arrow_failures, table_issues
+from policydata.validate.codes import WARNINGS
+from policydata.validate.read import (
+    Issue,
+    LoadedTable,
+    read_csv_table,
+    read_parquet_table,
+    record_lines,
+)
+from policydata.validate.read import arrow_schema as _arrow_schema
+from policydata.validate.relations import bad_cells, relation_issues
 from policydata.validate.report import Problem, Report
+from policydata.validate.tables import TableSpec, catalog_specs, specs_by_name
 
 if TYPE_CHECKING:
-    import pandas as pd
     import pyarrow as pa
+
+Engine = Literal["arrow", "pandas"]
+ENGINES: tuple[Engine, ...] = ("arrow", "pandas")
+#: Problems reported per file, code and field before the rest are only counted.
+DEFAULT_LIMIT = 1000
+SUFFIXES = (".csv", ".parquet")
 
 
 @dataclass
-class LoadedTable:
-    """A table read for validation, with where each row came from."""
+class Dataset:
+    """Table files validated together (cross-table rules apply within one dataset)."""
 
-    info: TableInfo
-    file: str
-    frame: pd.DataFrame
-    #: 1-based CSV line of each row, or None for Parquet input (rows are then 0-based indexes)
-    lines: list[int] | None
-
-    def locate(self, index: int) -> dict[str, Any]:
-        if self.lines is not None and 0 <= index < len(self.lines):
-            return {"line": self.lines[index]}
-        return {"row": index}
+    files: dict[str, Path] = field(default_factory=dict)
+    folder: Path | None = None
+    issues: list[tuple[str | None, str, Issue]] = field(default_factory=list)
 
 
-def arrow_type(spec: FieldSpec) -> pa.DataType:
-    import pyarrow as pa
+def _datasets(paths: Sequence[Path], specs: dict[str, TableSpec]) -> list[Dataset]:
+    from policydata.errors import InvalidArgumentError
 
-    types: dict[str, pa.DataType] = {
-        "string": pa.string(),
-        "date": pa.date32(),
-        "number": pa.float64(),
-        "integer": pa.int64(),
-        "boolean": pa.bool_(),
-    }
-    return types[spec.kind]
+    loose = Dataset()
+    out: list[Dataset] = []
+    for path in paths:
+        if path.is_dir():
+            ds = Dataset(folder=path)
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in SUFFIXES)
+            for p in found:
+                _add(ds, p, specs)
+            for name in specs:
+                if name not in ds.files:
+                    ds.issues.append(
+                        (
+                            name,
+                            str(path),
+                            Issue(
+                                "missing-table",
+                                f"{path} has no {name}.csv (or {name}.parquet). Expected every table "
+                                "of the package; add the file, with at least its header row.",
+                            ),
+                        )
+                    )
+            out.append(ds)
+        elif path.is_file():
+            if path.suffix not in SUFFIXES:
+                raise InvalidArgumentError(
+                    f"{path} is neither a .csv nor a .parquet file.",
+                    hint="Pass table files (<table>.csv or <table>.parquet) or a folder of them.",
+                )
+            _add(loose, path, specs)
+        else:
+            raise InvalidArgumentError(
+                f"{path} does not exist.",
+                hint="Pass a folder of table files (such as datasets/sources) or table files.",
+            )
+    if loose.files or loose.issues:
+        out.append(loose)
+    return out
+
+
+def _add(ds: Dataset, path: Path, specs: dict[str, TableSpec]) -> None:
+    name = path.stem
+    if name not in specs:
+        ds.issues.append(
+            (
+                None,
+                str(path),
+                Issue(
+                    "unknown-table",
+                    f"{path.name} is not a table of this package. Expected one of: "
+                    f"{', '.join(sorted(specs))}; rename the file or move it elsewhere.",
+                    value=name,
+                ),
+            )
+        )
+        return
+    if name in ds.files:
+        ds.issues.append(
+            (
+                name,
+                str(path),
+                Issue(
+                    "ambiguous-table",
+                    f"{name} is given twice ({ds.files[name].name} and {path.name}); only "
+                    f"{ds.files[name].name} was checked. Keep one file per table.",
+                ),
+            )
+        )
+        return
+    ds.files[name] = path
+
+
+def _problems(
+    table: str | None,
+    file: str,
+    issues: Iterable[Issue],
+    loaded: LoadedTable | None,
+    spec: TableSpec | None,
+    report: Report,
+    limit: int,
+) -> None:
+    issues = list(issues)
+    rows = [i.row for i in issues if i.row is not None and i.line is None]
+    firsts = [int(m) for i in issues for m in re.findall(r"\{first:(\d+)\}", i.message)]
+    located = record_lines(loaded, rows + firsts) if loaded is not None else {}
+    counts: dict[tuple[str, str | None], int] = {}
+
+    def where(row: int) -> str:
+        record, line = located[row]
+        return f"line {line}" if line is not None else f"row {record}"
+
+    for i in issues:
+        key = (i.code, i.field)
+        counts[key] = counts.get(key, 0) + 1
+        if counts[key] > limit:
+            label = f"{file}:{i.code}" + (f":{i.field}" if i.field else "")
+            report.omitted[label] = report.omitted.get(label, 0) + 1
+            continue
+        line, row = i.line, i.row
+        if row is not None and line is None and row in located:
+            row, line = located[row]
+        message = re.sub(r"\{first:(\d+)\}", lambda m: where(int(m.group(1))), i.message)
+        column = i.column
+        if column is None and i.field is not None and spec is not None and i.field in spec.field_names:
+            column = spec.column(i.field)
+        report.add(
+            Problem(
+                code=i.code,
+                message=message,
+                table=table,
+                file=file,
+                line=line,
+                row=row,
+                column=column,
+                field=i.field,
+                value=i.value,
+                severity="warning" if i.code in WARNINGS else "error",
+            )
+        )
+
+
+def _single_table(loaded: LoadedTable, engine: Engine) -> list[Issue]:
+    if engine == "pandas":
+        from policydata.validate.pandas_engine import pandas_failures
+
+        failures = pandas_failures(loaded)
+    else:
+        failures = arrow_failures(loaded)
+    return table_issues(loaded, failures)
+
+
+def validate_dataset(ds: Dataset, specs: dict[str, TableSpec], engine: Engine, limit: int) -> Report:
+    report = Report()
+    for table, file, issue in ds.issues:
+        _problems(table, file, [issue], None, specs.get(table or ""), report, limit)
+    loaded: dict[str, LoadedTable] = {}
+    issues: dict[str, list[Issue]] = {}
+    for name, path in ds.files.items():
+        spec = specs[name]
+        reader = read_csv_table if path.suffix == ".csv" else read_parquet_table
+        result = reader(path, str(path), spec)
+        if isinstance(result, list):
+            _problems(name, str(path), result, None, spec, report, limit)
+            continue
+        loaded[name] = result
+        report.tables[name] = result.num_rows
+        issues[name] = _single_table(result, engine)
+    for name, found in relation_issues(loaded, issues).items():
+        bad = bad_cells(issues[name])
+        issues[name].extend(i for i in found if not any((i.row, f) in bad for f in i.involves))
+    for name, t in loaded.items():
+        _problems(name, t.file, issues[name], t, t.spec, report, limit)
+    return report
+
+
+def validate_paths(
+    paths: Sequence[str | Path],
+    *,
+    tables: Sequence[TableSpec] | None = None,
+    engine: Engine = "arrow",
+    limit: int = DEFAULT_LIMIT,
+) -> Report:
+    """Validate folders and files; see :func:`policydata.validate.validate`."""
+    from policydata.errors import InvalidArgumentError
+
+    if engine not in ENGINES:
+        raise InvalidArgumentError(f"Unknown engine {engine!r}.", hint=f"Use one of: {', '.join(ENGINES)}.")
+    if limit < 1:
+        raise InvalidArgumentError(f"limit must be at least 1, not {limit}.")
+    specs = specs_by_name(tables)
+    report = Report()
+    for ds in _datasets([Path(p) for p in paths], specs):
+        report.extend(validate_dataset(ds, specs, engine, limit))
+    report.sort()
+    return report
+
+
+# --- the interface build.py uses ----------------------------------------------------------------
 
 
 def arrow_schema(info: TableInfo) -> pa.Schema:
     """The Arrow schema a table is stored with in a release."""
-    import pyarrow as pa
-
-    return pa.schema(
-        [pa.field(s.name, arrow_type(s), nullable=s.nullable) for s in field_specs(info.record_model())]
-    )
-
-
-def _convert(values: list[str | None], spec: FieldSpec) -> tuple[list[Any], list[int]]:
-    """Convert CSV strings to the field's type; return the values and the indexes that failed."""
-    import datetime as dt
-
-    out: list[Any] = []
-    bad: list[int] = []
-    for i, v in enumerate(values):
-        if v is None:
-            out.append(None)
-            continue
-        try:
-            if spec.kind == "string":
-                out.append(v)
-            elif spec.kind == "date":
-                if len(v) != 10:
-                    raise ValueError(v)
-                out.append(dt.date.fromisoformat(v))
-            elif spec.kind == "number":
-                out.append(float(v))
-            elif spec.kind == "integer":
-                out.append(int(v))
-            elif v in ("true", "false"):
-                out.append(v == "true")
-            else:
-                raise ValueError(v)
-        except ValueError:
-            out.append(None)
-            bad.append(i)
-    return out, bad
-
-
-_EXPECTED = {
-    "date": "an ISO date YYYY-MM-DD",
-    "number": "a number",
-    "integer": "a whole number",
-    "boolean": "true or false",
-}
+    return _arrow_schema(TableSpec.from_info(info))
 
 
 def read_csv(path: Path, info: TableInfo, report: Report) -> LoadedTable | None:
-    """Read a source CSV with every cell as text, then convert each column to its type.
-
-    Problems (header, types) go into ``report``; returns None when the file cannot be used.
-    """
-    import csv
-
-    import pyarrow as pa
-
-    from policydata.io import to_pandas
-
-    specs = field_specs(info.record_model())
-    names = [s.name for s in specs]
-    file = str(path)
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
-        try:
-            header = next(reader)
-        except StopIteration:
-            report.add(
-                Problem(
-                    "empty-file",
-                    f"{path.name} is empty; expected a header row with: {', '.join(names)}.",
-                    info.name,
-                    file,
-                    1,
-                )
-            )
-            return None
-        if header != names:
-            missing = [n for n in names if n not in header]
-            extra = [h for h in header if h not in names]
-            detail = []
-            if missing:
-                detail.append(f"missing {', '.join(missing)}")
-            if extra:
-                detail.append(f"unexpected {', '.join(extra)}")
-            if not detail:
-                detail.append("columns out of order")
-            report.add(
-                Problem(
-                    "header",
-                    f"Header of {path.name} does not match the schema ({'; '.join(detail)}). "
-                    f"Expected, in order: {','.join(names)}.",
-                    info.name,
-                    file,
-                    1,
-                )
-            )
-            return None
-        columns: list[list[str | None]] = [[] for _ in names]
-        lines: list[int] = []
-        start = reader.line_num + 1
-        for row in reader:
-            if len(row) != len(names):
-                report.add(
-                    Problem(
-                        "row-length",
-                        f"Row has {len(row)} cells, expected {len(names)}. Quote cells that contain "
-                        "commas, and check for missing or extra separators.",
-                        info.name,
-                        file,
-                        start,
-                    )
-                )
-            else:
-                lines.append(start)
-                for col, value in zip(columns, row, strict=True):
-                    col.append(value if value != "" else None)
-            start = reader.line_num + 1
-    arrays = []
-    for spec, values in zip(specs, columns, strict=True):
-        converted, bad = _convert(values, spec)
-        for i in bad:
-            report.add(
-                Problem(
-                    "type-error",
-                    f"{values[i]!r} is not {_EXPECTED[spec.kind]}.",
-                    info.name,
-                    file,
-                    lines[i],
-                    None,
-                    spec.name,
-                    values[i],
-                )
-            )
-        arrays.append(pa.array(converted, type=arrow_type(spec)))
-    table = pa.Table.from_arrays(arrays, names=names)
-    return LoadedTable(info, file, to_pandas(table), lines)
-
-
-def read_parquet(path: Path, info: TableInfo, report: Report) -> LoadedTable | None:
-    """Read a Parquet table for validation."""
-    import pyarrow.parquet as pq
-
-    from policydata.io import to_pandas
-
-    expected = arrow_schema(info)
-    table = pq.ParquetFile(path).read()
-    if table.schema.names != expected.names:
-        report.add(
-            Problem(
-                "header",
-                f"Columns of {path.name} do not match the schema. Expected, in order: "
-                f"{','.join(expected.names)}; found {','.join(table.schema.names)}.",
-                info.name,
-                str(path),
-            )
-        )
+    """Read a source CSV; problems that stop it being read go into ``report``."""
+    spec = catalog_specs()[info.name]
+    result = read_csv_table(path, str(path), spec)
+    if isinstance(result, list):
+        _problems(info.name, str(path), result, None, spec, report, DEFAULT_LIMIT)
         return None
-    for f in expected:
-        got = table.schema.field(f.name).type
-        if got != f.type:
-            report.add(
-                Problem(
-                    "type-error",
-                    f"Column {f.name} has type {got}, expected {f.type}.",
-                    info.name,
-                    str(path),
-                    None,
-                    None,
-                    f.name,
-                )
-            )
-    if not report.ok:
-        return None
-    return LoadedTable(info, str(path), to_pandas(table), None)
-
-
-_CHECK_PREFIXES = (
-    ("str_matches", "pattern"),
-    ("isin", "enum"),
-    ("greater_than_or_equal_to", "out-of-range"),
-    ("less_than_or_equal_to", "out-of-range"),
-    ("not_nullable", "missing-value"),
-    ("field_uniqueness", "duplicate-key"),
-    ("multiple_fields_uniqueness", "duplicate-key"),
-    ("dtype", "type-error"),
-    ("column_in_schema", "header"),
-    ("column_in_dataframe", "header"),
-)
-
-
-def _check_code(check: str, rules: Mapping[str, Rule], spec: FieldSpec | None) -> str:
-    if check in rules:
-        return rules[check].code
-    for prefix, code in _CHECK_PREFIXES:
-        if check.startswith(prefix):
-            if code == "pattern" and spec is not None and spec.pattern == TEXT:
-                return "whitespace"
-            return code
-    return "schema"
-
-
-def check_table(loaded: LoadedTable, report: Report) -> None:
-    """Check one table against its pandera schema, collecting every failure."""
-    import pandera.errors
-
-    from policydata.frames import dataframe_schema
-
-    model = loaded.info.record_model()
-    schema = dataframe_schema(model)
-    rules = {r.name: r for r in model.__rules__}
-    specs = {s.name: s for s in field_specs(model)}
-    try:
-        schema.validate(loaded.frame, lazy=True)
-    except pandera.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-        for case in cases.to_dict("records"):
-            check = str(case["check"])
-            column = case["column"] if isinstance(case["column"], str) else None
-            index = case["index"]
-            rule = rules.get(check)
-            code = _check_code(check, rules, specs.get(column or ""))
-            where = loaded.locate(int(index)) if index == index and index is not None else {}
-            field: str | None
-            if rule is not None:
-                field = rule.fields[0]
-                value = loaded.frame.iloc[int(index)][field] if "line" in where or "row" in where else None
-                message = f"Row breaks a rule: {rule.describe()}."
-            else:
-                field = column if column in specs else None
-                value = case["failure_case"]
-                message = _message(code, check, specs.get(field or ""), value)
-            report.add(
-                Problem(
-                    code,
-                    message,
-                    loaded.info.name,
-                    loaded.file,
-                    where.get("line"),
-                    where.get("row"),
-                    field,
-                    None if value is None or value != value else str(value),
-                )
-            )
-
-
-def _message(code: str, check: str, spec: FieldSpec | None, value: object) -> str:
-    if code == "whitespace":
-        return f"{value!r} has white space at its start or end (or is blank); remove it."
-    if code == "pattern" and spec is not None:
-        return f"{value!r} does not match the pattern {spec.pattern} ({spec.description})"
-    if code == "enum" and spec is not None and spec.enum is not None:
-        shown = ", ".join(spec.enum) if len(spec.enum) <= 20 else f"a code of {spec.code_set}"
-        return f"{value!r} is not an allowed value; expected one of: {shown}."
-    if code == "missing-value" and spec is not None:
-        return f"{spec.name} is required but empty ({spec.description})"
-    if code == "duplicate-key":
-        return f"{value!r} appears more than once; the table's key must be unique."
-    if code == "out-of-range" and spec is not None:
-        return f"{value!r} is outside [{spec.minimum}, {spec.maximum}]."
-    return f"Check {check} failed for {value!r}."
-
-
-def check_relations(tables: Mapping[str, LoadedTable], report: Report) -> None:
-    """Cross-table rules: foreign keys resolve, every record is cited, event links point back in time."""
-    keys: dict[str, set[str]] = {}
-    for name, loaded in tables.items():
-        info = loaded.info
-        frame = loaded.frame
-        keys[name] = {
-            "|".join(str(v) for v in row)
-            for row in frame[list(info.primary_key)].itertuples(index=False, name=None)
-        }
-    for name, loaded in tables.items():
-        for fk in loaded.info.foreign_keys:
-            if fk.reference_table not in keys:
-                continue
-            col = fk.fields[0]
-            targets = keys[fk.reference_table]
-            for i, value in enumerate(loaded.frame[col].tolist()):
-                if value is None or value != value or str(value) in targets:
-                    continue
-                report.add(
-                    Problem(
-                        "foreign-key",
-                        f"{col}={value!r} does not match any {fk.reference_table}."
-                        f"{fk.reference_fields[0]}; add that record first or correct the id.",
-                        name,
-                        loaded.file,
-                        **loaded.locate(i),
-                        field=col,
-                        value=str(value),
-                    )
-                )
-    citations = tables.get("citations")
-    if citations is not None:
-        cited: dict[str, set[str]] = {}
-        for i, (tbl, record_id) in enumerate(
-            citations.frame[["table", "record_id"]].itertuples(index=False, name=None)
-        ):
-            cited.setdefault(tbl, set()).add(record_id)
-            if tbl in keys and record_id not in keys[tbl]:
-                report.add(
-                    Problem(
-                        "foreign-key",
-                        f"Citation of {tbl} record {record_id!r}, which does not exist.",
-                        "citations",
-                        citations.file,
-                        **citations.locate(i),
-                        field="record_id",
-                        value=record_id,
-                    )
-                )
-        for name, loaded in tables.items():
-            if name in ("sources", "citations"):
-                continue
-            ids = cited.get(name, set())
-            info = loaded.info
-            for i, row in enumerate(loaded.frame[list(info.primary_key)].itertuples(index=False, name=None)):
-                record_id = "|".join(str(v) for v in row)
-                if record_id not in ids:
-                    report.add(
-                        Problem(
-                            "missing-citation",
-                            f"{name} record {record_id!r} cites no source; add a row to "
-                            f"citations.csv with table={name}, record_id={record_id}.",
-                            name,
-                            loaded.file,
-                            **loaded.locate(i),
-                            field=info.primary_key[0],
-                            value=record_id,
-                        )
-                    )
-    events = tables.get("tariff_events")
-    if events is not None:
-        check_event_links(events, report)
-
-
-def check_event_links(events: LoadedTable, report: Report) -> None:
-    """``amends`` links stay in one direction and point back in time; ``responds to`` links cross."""
-    frame = events.frame
-    by_id = {r["event_id"]: r for r in frame.to_dict("records")}
-    for i, row in enumerate(frame.to_dict("records")):
-        start = row["effective_date"] if row["effective_date"] is not None else row["announced_date"]
-        for col, same_direction in (("amends_event_id", True), ("responds_to_event_id", False)):
-            target_id = row[col]
-            if target_id is None or target_id != target_id or target_id not in by_id:
-                continue
-            target = by_id[target_id]
-            direction = (target["imposing"], target["target"])
-            expected = (
-                (row["imposing"], row["target"]) if same_direction else (row["target"], row["imposing"])
-            )
-            if direction != expected:
-                report.add(
-                    Problem(
-                        "link-direction",
-                        f"{col}={target_id!r} is a {direction[0]}->{direction[1]} event; expected "
-                        f"{expected[0]}->{expected[1]}.",
-                        "tariff_events",
-                        events.file,
-                        **events.locate(i),
-                        field=col,
-                        value=target_id,
-                    )
-                )
-            t_start = (
-                target["effective_date"] if target["effective_date"] is not None else target["announced_date"]
-            )
-            if start is not None and t_start is not None and t_start > start:
-                report.add(
-                    Problem(
-                        "link-order",
-                        f"{col}={target_id!r} starts on {t_start}, after this event ({start}); a link "
-                        "must point at an earlier event.",
-                        "tariff_events",
-                        events.file,
-                        **events.locate(i),
-                        field=col,
-                        value=target_id,
-                    )
-                )
-        if row["combines"] == "replaces" and row["amends_event_id"] in by_id:
-            target = by_id[row["amends_event_id"]]
-            if (
-                row["effective_date"] is not None
-                and target["effective_date"] is not None
-                and (target["end_date"] != row["effective_date"])
-            ):
-                report.add(
-                    Problem(
-                        "replace-gap",
-                        f"This event replaces {row['amends_event_id']!r} from {row['effective_date']}, "
-                        f"but that event's end_date is {target['end_date']}; they must be equal.",
-                        "tariff_events",
-                        events.file,
-                        **events.locate(i),
-                        field="amends_event_id",
-                        value=row["amends_event_id"],
-                    )
-                )
+    return result
 
 
 def validate_folder(path: Path) -> Report:
     """Validate every table in a folder of source CSVs or a release's Parquet files."""
-    report = Report()
-    loaded: dict[str, LoadedTable] = {}
-    for name, info in TABLES.items():
-        csv_path, pq_path = path / f"{name}.csv", path / f"{name}.parquet"
-        if csv_path.is_file():
-            result = read_csv(csv_path, info, report)
-        elif pq_path.is_file():
-            result = read_parquet(pq_path, info, report)
-        else:
-            report.add(
-                Problem(
-                    "missing-table",
-                    f"{path} has neither {name}.csv nor {name}.parquet; every table must be present "
-                    "(a header row alone is fine).",
-                    name,
-                    str(path),
-                )
-            )
-            continue
-        if result is not None:
-            loaded[name] = result
-            report.tables[name] = len(result.frame)
-    for table in loaded.values():
-        check_table(table, report)
-    if len(loaded) == len(TABLES):
-        check_relations(loaded, report)
-    return report
+    return validate_paths([path])

@@ -1,0 +1,71 @@
+"""Reports as text: a readable table, JSON, or GitHub Actions annotations."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from policydata.validate.report import Problem, Report
+
+FORMATS = ("text", "json", "github")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_line(p: Problem) -> str:
+    """One workflow command, so that the problem shows on the pull request's diff.
+
+    Examples
+    --------
+    >>> github_line(Problem("blank-row", "Delete it.", "sources", "a.csv", 3))
+    '::error file=a.csv,line=3,title=policydata blank-row::Delete it.'
+    """
+    props = []
+    if p.file:
+        props.append(f"file={_escape_property(p.file)}")
+    if p.line is not None:
+        props.append(f"line={p.line}")
+        if p.column is not None:
+            props.append(f"col={p.column}")
+    title = f"policydata {p.code}" + (f" ({p.field})" if p.field else "")
+    props.append(f"title={_escape_property(title)}")
+    where = f"Row {p.row}: " if p.line is None and p.row is not None else ""
+    return f"::{p.severity} {','.join(props)}::{_escape_data(where + p.message)}"
+
+
+def write_github(report: Report, out: TextIO) -> None:
+    for p in report.problems:
+        out.write(github_line(p) + "\n")
+    out.write(_summary(report) + "\n")
+
+
+def _summary(report: Report) -> str:
+    rows = sum(report.tables.values())
+    head = "valid" if report.ok else "invalid"
+    text = f"{head}: {len(report.tables)} table(s), {rows} row(s); {len(report.errors)} error(s)"
+    text += f", {len(report.warnings)} warning(s)"
+    omitted = sum(report.omitted.values())
+    if omitted:
+        text += f"; {omitted} more problem(s) not listed (raise --limit to see them)"
+    return text
+
+
+def write_text(report: Report, out: TextIO, width: int | None = None) -> None:
+    """A table of problems, one row each, then a summary line."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=out, highlight=False, width=width or 160, soft_wrap=False)
+    if report.problems:
+        table = Table("where", "code", "field", "value", "what to do", show_lines=False, expand=False)
+        for p in report.problems:
+            value = "" if p.value is None else repr(p.value) if p.value.strip() != p.value else p.value
+            code = p.code if p.severity == "error" else f"{p.code} (warning)"
+            table.add_row(p.location(), code, p.field or "", value, p.message)
+        console.print(table, markup=False)
+    console.print(_summary(report), markup=False)
