@@ -39,6 +39,7 @@ _ALL = (
         "header", "Header differs from the schema", "Make the header the schema's fields, in order.", "file"
     ),
     Code("duplicate-label", "Column named twice", "Give each column its own name.", "file"),
+    Code("unclosed-quote", "Quote never closed", "Close the quote; double quotes inside values.", "file"),
     Code("blank-row", "Blank row", "Delete the row.", "row"),
     Code("extra-cell", "Extra cell", "Quote values that contain commas; remove extra separators.", "row"),
     Code("missing-cell", "Missing cell", "Add the missing separators (an empty cell is ',,').", "row"),

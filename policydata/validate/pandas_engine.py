@@ -44,7 +44,8 @@ def pandas_failures(t: LoadedTable) -> list[Failure]:
 
     model = t.spec.model
     schema = dataframe_schema(model, t.spec.primary_key)
-    rules = {r.name: r for r in model.__rules__}
+    # pandera names a failed frame-level check by its error text
+    rules = {r.name: r for r in model.__rules__} | {r.describe(): r for r in model.__rules__}
     frame = t.frame
     rows: dict[tuple[str, str | None, str | None], set[int]] = {}
     try:
@@ -59,8 +60,8 @@ def pandas_failures(t: LoadedTable) -> list[Failure]:
                 continue
             column = case["column"] if isinstance(case["column"], str) else None
             rule_name = check if check in rules else None
-            if code == "duplicate-key":
-                column = None
+            if code == "duplicate-key" or rule_name is not None:
+                column = None  # frame-level checks list every column of a failing row
             rows.setdefault((code, column, rule_name), set()).add(int(index))
     out = []
     for (code, column, rule_name), found in rows.items():

@@ -92,6 +92,8 @@ class LoadedTable:
     text: pa.Table | None = None
     #: record index (0-based after the header) of each table row, when it is not the identity
     removed_records: list[int] = field(default_factory=list)
+    #: True when malformed records were left out, so that its keys are not all known
+    incomplete: bool = False
     line_of_record: Callable[[int], int] | None = None
     issues: list[Issue] = field(default_factory=list)
 
@@ -217,6 +219,24 @@ class _Lines:
         return next(csv.reader(io.StringIO(tail, newline="")), [])
 
 
+def _parse(body: bytes, names: list[str], quoted: bool, on_invalid: Callable[[Any], str]) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    return pacsv.read_csv(
+        io.BytesIO(body),
+        read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=16 << 20),
+        parse_options=pacsv.ParseOptions(
+            newlines_in_values=quoted, ignore_empty_lines=False, invalid_row_handler=on_invalid
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            strings_can_be_null=True,
+            null_values=[""],
+        ),
+    )
+
+
 def _first_line_with(raw: bytes, pattern: bytes) -> int:
     m = re.search(pattern, raw)
     return raw.count(b"\n", 0, m.start()) + 1 if m else 1
@@ -301,8 +321,10 @@ def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list
         return issues
     header = _header(text)
     seen: set[str] = set()
+    duplicated = False
     for i, label in enumerate(header):
         if label in seen:
+            duplicated = True
             issues.append(
                 Issue(
                     "duplicate-label",
@@ -314,6 +336,8 @@ def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list
                 )
             )
         seen.add(label)
+    if duplicated and list(dict.fromkeys(header)) == names:
+        return issues  # the duplicate labels are the only difference: said above
     if header != names:
         missing = [n for n in names if n not in header]
         extra = [h for h in header if h not in names]
@@ -336,6 +360,22 @@ def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list
         return issues
 
     quoted = '"' in text
+    if quoted and text.count('"') % 2:
+        # quotes inside a quoted value are doubled, so a valid file has an even number of them
+        last_open = 0
+        for n, m in enumerate(re.finditer('"', text)):
+            if n % 2 == 0:
+                last_open = m.start()
+        line = text.count("\n", 0, last_open) + 1
+        issues.append(
+            Issue(
+                "unclosed-quote",
+                f"A quote opened on line {line} is never closed, so the rest of the file would be "
+                'read as one value. Close the quote; a quote inside a value is written twice ("").',
+                line=line,
+            )
+        )
+        return issues
     lone_cr = text.count("\r") != text.count("\r\n")
     lines = _Lines(text, simple=not quoted and not lone_cr)
     invalid: list[int] = []
@@ -345,18 +385,17 @@ def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list
         return "skip"
 
     body = text.encode("utf-8") if raw.startswith(BOM) else raw
-    table = pacsv.read_csv(
-        io.BytesIO(body),
-        read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=16 << 20),
-        parse_options=pacsv.ParseOptions(
-            newlines_in_values=quoted, ignore_empty_lines=False, invalid_row_handler=on_invalid
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names},
-            strings_can_be_null=True,
-            null_values=[""],
-        ),
-    )
+    try:
+        table = _parse(body, names, quoted, on_invalid)
+    except pa.ArrowInvalid as exc:
+        issues.append(
+            Issue(
+                "unreadable",
+                f"The file cannot be parsed as CSV ({exc}). Look for a quote that is opened but "
+                "never closed; a quote inside a value is written twice (\"\").",
+            )
+        )
+        return issues
     removed: list[int] = []
     if invalid:
         for record, line, n in lines.malformed(len(names)):
@@ -419,6 +458,7 @@ def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list
     else:
         removed = sorted(removed)
     loaded.removed_records = removed
+    loaded.incomplete = bool(invalid)
     loaded.issues = issues
     loaded.data = _convert_all(loaded)
     return loaded

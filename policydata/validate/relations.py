@@ -73,8 +73,8 @@ def foreign_key_issues(
     for name, t in tables.items():
         for fk in t.spec.foreign_keys:
             parent = tables.get(fk.reference_table)
-            if parent is None:
-                continue
+            if parent is None or parent.incomplete:
+                continue  # its keys are not all known: a missing one may be in a malformed row
             child_keys = key_strings(t.data, fk.fields)
             parent_keys = _keys(parent, fk.reference_fields, bad[fk.reference_table])
             for row in _missing(child_keys, parent_keys):
@@ -129,7 +129,7 @@ def citation_issues(tables: Mapping[str, LoadedTable], bad: Mapping[str, BadCell
                 )
             )
         known = pa.chunked_array([ids]) if isinstance(ids, pa.Array) else ids
-        for i in _missing(here, known):
+        for i in [] if t.incomplete else _missing(here, known):
             row = int(rows_here[i].as_py())
             if (row, "record_id") in cite_bad:
                 continue
