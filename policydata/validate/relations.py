@@ -148,16 +148,30 @@ def citation_issues(tables: Mapping[str, LoadedTable], bad: Mapping[str, BadCell
     return out
 
 
+def _took_effect(row: Mapping[Any, Any]) -> bool:
+    return row["effective_date"] is not None and not row["retroactive"]
+
+
+def _comparable_starts(row: Mapping[Any, Any], target: Mapping[Any, Any]) -> tuple[Any, Any]:
+    """Effective dates when both events took effect in the normal way, else announcement dates.
+
+    A retroactive event took effect before it existed, and a never-in-force one never did; such
+    links are ordered by when the events were announced.
+    """
+    if _took_effect(row) and _took_effect(target):
+        return row["effective_date"], target["effective_date"]
+    return row["announced_date"], target["announced_date"]
+
+
 def event_link_issues(events: LoadedTable, bad: BadCells) -> list[Issue]:
     """``amends`` links stay in one direction and point back in time; ``responds to`` links cross."""
-    needed = {"event_id", "imposing", "target", "effective_date", "announced_date", "end_date", "combines"}
+    needed = {"event_id", "imposing", "target", "effective_date", "announced_date", "end_date", "combines", "retroactive"}
     if not needed <= set(events.spec.field_names):
         return []
     rows: list[dict[str, Any]] = events.data.to_pylist()
     by_id = {r["event_id"]: r for r in rows}
     out = []
     for i, row in enumerate(rows):
-        start = row["effective_date"] if row["effective_date"] is not None else row["announced_date"]
         for col, same_direction in (("amends_event_id", True), ("responds_to_event_id", False)):
             target_id = row.get(col)
             if target_id is None or target_id not in by_id or (i, col) in bad:
@@ -191,7 +205,7 @@ def event_link_issues(events: LoadedTable, bad: BadCells) -> list[Issue]:
                         row=i,
                         field=col,
                         value=target_id,
-                        involves=(col, "effective_date", "announced_date"),
+                        involves=(col, "effective_date", "announced_date", "retroactive"),
                     )
                 )
         amends = row.get("amends_event_id")
