@@ -20,13 +20,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from policydata.validate.codes import CODES
-from policydata.validate.core import DEFAULT_LIMIT, Engine
-from policydata.validate.report import Problem, Report
-from policydata.validate.tables import TableSpec
+from policydata.validate.report import DEFAULT_LIMIT, Engine, Problem, Report
+
+if TYPE_CHECKING:
+    from policydata.validate.tables import TableSpec
 
 __all__ = ["CODES", "Problem", "Report", "TableSpec", "validate"]
+
+
+def __getattr__(name: str) -> Any:
+    # TableSpec needs the record models (pydantic): load it only when asked for
+    if name == "TableSpec":
+        from policydata.validate.tables import TableSpec
+
+        return TableSpec
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def validate(

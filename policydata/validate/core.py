@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from policydata.catalog import TableInfo
 from policydata.validate.checks import arrow_failures, table_issues
@@ -20,16 +20,12 @@ from policydata.validate.read import (
 )
 from policydata.validate.read import arrow_schema as _arrow_schema
 from policydata.validate.relations import bad_cells, relation_issues
-from policydata.validate.report import Problem, Report
+from policydata.validate.report import DEFAULT_LIMIT, ENGINES, Engine, Problem, Report
 from policydata.validate.tables import TableSpec, catalog_specs, specs_by_name
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-Engine = Literal["arrow", "pandas"]
-ENGINES: tuple[Engine, ...] = ("arrow", "pandas")
-#: Problems reported per file, code and field before the rest are only counted.
-DEFAULT_LIMIT = 1000
 SUFFIXES = (".csv", ".parquet")
 
 

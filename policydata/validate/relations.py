@@ -193,9 +193,7 @@ def event_link_issues(events: LoadedTable, bad: BadCells) -> list[Issue]:
                         involves=(col, "imposing", "target"),
                     )
                 )
-            t_start = (
-                target["effective_date"] if target["effective_date"] is not None else target["announced_date"]
-            )
+            start, t_start = _comparable_starts(row, target)
             if start is not None and t_start is not None and t_start > start:
                 out.append(
                     Issue(

@@ -7,6 +7,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
+#: How single-table checks are run: vectorised Arrow compute, or the generated pandera schemas.
+Engine = Literal["arrow", "pandas"]
+ENGINES: tuple[Engine, ...] = ("arrow", "pandas")
+#: Problems reported per file, code and field before the rest are only counted.
+DEFAULT_LIMIT = 1000
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,13 @@ LIKELY_DUPLICATE_FIELDS: Mapping[str, tuple[str, ...]] = {
         "action",
         "combines",
         "amends_event_id",
+        "announcement_no",
+        "announced_date",
         "effective_date",
         "end_date",
         "rate_pct",
         "coverage",
+        "product_scope",
     ),
 }
 

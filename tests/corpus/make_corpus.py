@@ -332,6 +332,7 @@ CASES: dict[str, tuple[str, dict[str, bytes], list[str], list[dict[str, object]]
         add_event_d(
             EVENT_D.replace("2099-03-01,,,2099-03-15", "2099-01-15,,,2099-02-15")
             .replace("false,5,all-goods", "false,10,all-goods")
+            .replace("Other synthetic goods", "All synthetic goods")
             .replace("{responds}", "USA-CHN-2099-TEST-A")
         ),
         [],
