@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from policydata.schemas._base import (
-    CODE_SETS,
     Distinct,
     EmptyWhen,
     FieldSpec,
@@ -46,7 +45,7 @@ class Failure:
 # --- the Arrow engine ---------------------------------------------------------------------------
 
 
-def _rows(mask: pa.ChunkedArray | pa.Array) -> list[int]:
+def _rows(mask: Any) -> list[int]:
     pc: Any = import_module("pyarrow.compute")
 
     if not pc.any(mask).as_py():
@@ -54,34 +53,74 @@ def _rows(mask: pa.ChunkedArray | pa.Array) -> list[int]:
     return [int(i) for i in pc.indices_nonzero(mask).to_pylist()]
 
 
-def key_strings(table: pa.Table, fields: tuple[str, ...]) -> pa.ChunkedArray:
+_SAMPLE = 20_000
+
+
+def per_value(t: LoadedTable, name: str, fn: Callable[[Any], Any]) -> Any:
+    """``fn`` (a boolean test) applied to a column, once per distinct value when there are few."""
+    pc: Any = import_module("pyarrow.compute")
+
+    column = t.data.column(name)
+    if name not in t.views:
+        view = None
+        if len(column) > 4 * _SAMPLE:
+            sample = column.slice(0, _SAMPLE)
+            if pc.count_distinct(sample).as_py() < _SAMPLE // 10:
+                encoded = pc.dictionary_encode(column.combine_chunks())
+                view = (encoded.dictionary, encoded.indices)
+        t.views[name] = view
+    view = t.views[name]
+    if view is None:
+        return fn(column)
+    dictionary, indices = view
+    return pc.take(fn(dictionary), indices)
+
+
+def key_strings(table: Any, fields: tuple[str, ...]) -> Any:
     """The key of each row as citations write it: values joined with '|'."""
     import pyarrow as pa
+
     pc: Any = import_module("pyarrow.compute")
 
     columns = [table.column(f) for f in fields]
     columns = [c if pa.types.is_string(c.type) else pc.cast(c, pa.string()) for c in columns]
     if len(columns) == 1:
         return columns[0]
-    joined: pa.ChunkedArray = pc.binary_join_element_wise(*columns, "|")
-    return joined
+    return pc.binary_join_element_wise(*columns, "|")
 
 
-def duplicated_rows(keys: pa.ChunkedArray) -> list[int]:
-    """Every row whose (non-null) key occurs more than once."""
+def duplicated_mask(keys: Any) -> Any | None:
+    """True for every row whose (non-null) key occurs more than once; None when there is none.
+
+    Sorting finds repeats faster than hashing in Arrow; a column already in strictly increasing
+    order (as a release is, and many sources are) needs no sort at all.
+    """
     pc: Any = import_module("pyarrow.compute")
 
-    valid = keys.drop_null()
-    if pc.count_distinct(valid).as_py() == len(valid):
-        return []
-    counts = pc.value_counts(valid)
-    dups = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
-    return _rows(pc.is_in(keys, value_set=dups))
+    keys = keys.combine_chunks() if hasattr(keys, "combine_chunks") else keys
+    n = len(keys)
+    if n < 2:
+        return None
+    if pc.all(pc.fill_null(pc.greater(keys.slice(1), keys.slice(0, n - 1)), False)).as_py():
+        return None
+    ordered = pc.take(keys, pc.sort_indices(keys))
+    same = pc.fill_null(pc.equal(ordered.slice(1), ordered.slice(0, n - 1)), False)
+    if not pc.any(same).as_py():
+        return None
+    repeated = pc.unique(pc.filter(ordered.slice(1), same))
+    return pc.is_in(keys, value_set=repeated)
+
+
+def duplicated_rows(keys: Any) -> list[int]:
+    """Every row whose (non-null) key occurs more than once."""
+    mask = duplicated_mask(keys)
+    return [] if mask is None else _rows(mask)
 
 
 def arrow_rule_mask(rule: Rule, t: pa.Table) -> pa.ChunkedArray:
     """True where the row breaks ``rule`` (nulls count as not broken)."""
     import pyarrow as pa
+
     pc: Any = import_module("pyarrow.compute")
 
     def col(name: str) -> Any:
@@ -111,32 +150,50 @@ def arrow_rule_mask(rule: Rule, t: pa.Table) -> pa.ChunkedArray:
     return pc.fill_null(bad, False)
 
 
-def arrow_failures(t: LoadedTable) -> list[Failure]:
-    """Run the schema checks of one table with Arrow compute."""
+def _field_failures(t: LoadedTable, spec: FieldSpec) -> list[Failure]:
     import pyarrow as pa
+
     pc: Any = import_module("pyarrow.compute")
 
-    data = t.data
+    column = t.data.column(spec.name)
     out: list[Failure] = []
-    for spec in t.spec.fields:
-        column = data.column(spec.name)
-        if not spec.nullable and column.null_count:
-            out.append(Failure("missing-value", _rows(pc.is_null(column)), spec.name))
-        if spec.pattern is not None:
-            ok = pc.match_substring_regex(column, spec.pattern)
-            out.append(Failure("pattern", _rows(pc.invert(pc.fill_null(ok, True))), spec.name))
-        if spec.enum is not None:
-            ok = pc.is_in(column, value_set=pa.array(spec.enum))
-            out.append(Failure("enum", _rows(pc.and_(pc.is_valid(column), pc.invert(ok))), spec.name))
-        if spec.minimum is not None or spec.maximum is not None:
-            low = pc.less(column, spec.minimum) if spec.minimum is not None else None
-            high = pc.greater(column, spec.maximum) if spec.maximum is not None else None
-            bad = low if high is None else high if low is None else pc.or_(low, high)
-            out.append(Failure("out-of-range", _rows(pc.fill_null(bad, False)), spec.name))
-    out.append(Failure("duplicate-key", duplicated_rows(key_strings(data, t.spec.primary_key))))
-    for rule in t.spec.model.__rules__:
-        out.append(Failure(rule.code, _rows(arrow_rule_mask(rule, data)), rule.fields[0], rule))
-    return [f for f in out if f.rows]
+    if not spec.nullable and column.null_count:
+        out.append(Failure("missing-value", _rows(pc.is_null(column)), spec.name))
+    if spec.pattern is not None:
+        pattern = spec.pattern
+        bad = per_value(t, spec.name, lambda v: pc.invert(pc.match_substring_regex(v, pattern)))
+        out.append(Failure("pattern", _rows(pc.fill_null(bad, False)), spec.name))
+    if spec.enum is not None:
+        allowed = pa.array(list(spec.enum), pa.string())
+        bad = per_value(t, spec.name, lambda v: pc.invert(pc.is_in(v, value_set=allowed)))
+        out.append(Failure("enum", _rows(pc.fill_null(bad, False)), spec.name))
+    if spec.minimum is not None or spec.maximum is not None:
+        low = pc.less(column, spec.minimum) if spec.minimum is not None else None
+        high = pc.greater(column, spec.maximum) if spec.maximum is not None else None
+        bad = low if high is None else high if low is None else pc.or_(low, high)
+        out.append(Failure("out-of-range", _rows(pc.fill_null(bad, False)), spec.name))
+    return out
+
+
+def arrow_tasks(t: LoadedTable) -> list[Callable[[], list[Failure]]]:
+    """The schema checks of one table with Arrow compute, as tasks that can run side by side."""
+    data = t.data
+    tasks: list[Callable[[], list[Failure]]] = [
+        (lambda spec=spec: _field_failures(t, spec)) for spec in t.spec.fields
+    ]
+    tasks.append(lambda: [Failure("duplicate-key", duplicated_rows(key_strings(data, t.spec.primary_key)))])
+    tasks.extend(
+        (lambda rule=rule: [Failure(rule.code, _rows(arrow_rule_mask(rule, data)), rule.fields[0], rule)])
+        for rule in t.spec.model.__rules__
+    )
+    return tasks
+
+
+def arrow_failures(t: LoadedTable) -> list[Failure]:
+    """Run the schema checks of one table with Arrow compute."""
+    from policydata.validate.read import pmap
+
+    return [f for found in pmap(lambda task: task(), arrow_tasks(t)) for f in found if f.rows]
 
 
 # --- from failures to issues --------------------------------------------------------------------
@@ -238,28 +295,26 @@ def _rule_issue(t: LoadedTable, rule: Rule, row: int) -> Issue:
     )
 
 
-def whitespace_issues(t: LoadedTable) -> list[Issue]:
+def whitespace_issues(t: LoadedTable, spec: FieldSpec) -> list[Issue]:
     """Text cells with white space (Unicode included) at their start or end."""
     pc: Any = import_module("pyarrow.compute")
 
+    if spec.kind != "string" or spec.enum is not None:
+        return []  # an enum cell with spaces fails its enum check and is explained there
+    bad = per_value(t, spec.name, lambda v: pc.not_equal(v, pc.utf8_trim_whitespace(v)))
     out = []
-    for spec in t.spec.fields:
-        if spec.kind != "string" or spec.enum is not None:
-            continue  # an enum cell with spaces fails its enum check and is explained there
-        column = t.data.column(spec.name)
-        bad = pc.fill_null(pc.not_equal(column, pc.utf8_trim_whitespace(column)), False)
-        for row in _rows(bad):
-            value = t.value(spec.name, row) or ""
-            out.append(
-                Issue(
-                    "whitespace",
-                    f"{spec.name} is {value!r}, with white space at its start or end. Expected "
-                    f"{value.strip()!r}; remove the spaces.",
-                    row=row,
-                    field=spec.name,
-                    value=value,
-                )
+    for row in _rows(pc.fill_null(bad, False)):
+        value = t.value(spec.name, row) or ""
+        out.append(
+            Issue(
+                "whitespace",
+                f"{spec.name} is {value!r}, with white space at its start or end. Expected "
+                f"{value.strip()!r}; remove the spaces.",
+                row=row,
+                field=spec.name,
+                value=value,
             )
+        )
     return out
 
 
@@ -289,27 +344,42 @@ def duplicate_key_issues(t: LoadedTable, rows: list[int]) -> list[Issue]:
 
 
 def likely_duplicate_issues(t: LoadedTable) -> list[Issue]:
-    """Records with different keys but the same values in the table's duplicate fields."""
-    import pyarrow as pa
+    """Records with different keys but the same values in the table's duplicate fields.
+
+    Rows are first narrowed to those whose most varied field repeats (a sort), and only those
+    are compared on every field.
+    """
     pc: Any = import_module("pyarrow.compute")
 
     fields = t.spec.duplicate_fields
     if not fields or t.num_rows < 2:
         return []
-    sub = t.data.select(list(fields)).append_column("__row", pa.array(range(t.num_rows), pa.int64()))
-    groups = sub.group_by(list(fields), use_threads=False).aggregate([("__row", "list")])
-    lists = groups.column("__row_list")
-    groups = groups.filter(pc.greater(pc.list_value_length(lists), 1))
+    data = t.data
+    sample = data.slice(0, _SAMPLE)
+    first = max(fields, key=lambda f: pc.count_distinct(sample.column(f)).as_py())
+    mask = duplicated_mask(key_strings(data, (first,)))
+    if mask is None and pc.all(pc.is_valid(data.column(first))).as_py():
+        return []
+    if mask is None:  # nulls count as equal here, and sorting does not pair them
+        mask = pc.is_null(data.column(first))
+    else:
+        mask = pc.or_(mask, pc.is_null(data.column(first)))
+    candidates = _rows(mask)
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    rows = data.take(candidates).select(list(fields)).to_pylist()
+    for row, values in zip(candidates, rows, strict=True):
+        groups.setdefault(tuple(values.values()), []).append(row)
     out = []
     key = t.spec.primary_key
-    for rows in groups.column("__row_list").to_pylist():
-        rows = sorted(rows)
-        ids = ["|".join(t.value(f, r) or "" for f in key) for r in rows]
-        for row, this in zip(rows[1:], ids[1:], strict=True):
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        ids = ["|".join(t.value(f, r) or "" for f in key) for r in group]
+        for row, this in zip(group[1:], ids[1:], strict=True):
             out.append(
                 Issue(
                     "likely-duplicate",
-                    f"{this!r} has the same {', '.join(fields)} as {ids[0]!r} ({{first:{rows[0]}}}): "
+                    f"{this!r} has the same {', '.join(fields)} as {ids[0]!r} ({{first:{group[0]}}}): "
                     "probably the same record entered twice. Delete one, or record what differs "
                     "between them.",
                     row=row,
@@ -320,16 +390,23 @@ def likely_duplicate_issues(t: LoadedTable) -> list[Issue]:
     return out
 
 
-def table_issues(t: LoadedTable, failures: list[Failure]) -> list[Issue]:
-    """Explain an engine's failures, add the checks common to both engines, drop consequences.
+def table_issues(t: LoadedTable, engine_tasks: list[Callable[[], list[Failure]]]) -> list[Issue]:
+    """Run an engine's checks with the checks common to both engines, explain, drop consequences.
 
-    At most one problem is kept per cell (the first code of :data:`CELL_CODES`), and a row-level
-    problem is dropped when a field it involves already has a cell problem in that row.
+    All tasks share one pool of threads. At most one problem is kept per cell (the first code of
+    :data:`CELL_CODES`), and a row-level problem is dropped when a field it involves already has
+    a cell problem in that row.
     """
     from policydata.validate.codes import CELL_CODES
+    from policydata.validate.read import pmap
 
+    shared: list[Callable[[], list[Issue]]] = [lambda: likely_duplicate_issues(t)]
+    shared.extend((lambda spec=spec: whitespace_issues(t, spec)) for spec in t.spec.fields)
+    tasks: list[Callable[[], list[Any]]] = [*shared, *engine_tasks]
+    results = pmap(lambda task: task(), tasks)
+    issues: list[Issue] = [i for found in results[: len(shared)] for i in found]
+    failures: list[Failure] = [f for found in results[len(shared) :] for f in found if f.rows]
     specs = {s.name: s for s in t.spec.fields}
-    issues: list[Issue] = []
     for f in failures:
         if f.code == "duplicate-key":
             issues.extend(duplicate_key_issues(t, f.rows))
@@ -338,8 +415,6 @@ def table_issues(t: LoadedTable, failures: list[Failure]) -> list[Issue]:
         else:
             assert f.field is not None
             issues.extend(_cell_issue(t, f.code, r, specs[f.field]) for r in f.rows)
-    issues.extend(whitespace_issues(t))
-    issues.extend(likely_duplicate_issues(t))
     return settle(t.issues + issues, CELL_CODES)
 
 
@@ -362,7 +437,3 @@ def settle(issues: list[Issue], cell_codes: tuple[str, ...]) -> list[Issue]:
         if i.row is None or i.line is not None or not any((i.row, f) in bad_cells for f in i.involves)
     ]
     return kept + list(best.values())
-
-
-def jurisdiction_codes() -> frozenset[str]:
-    return CODE_SETS["jurisdiction"]

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policydata.catalog import TableInfo
-from policydata.validate.checks import arrow_failures, table_issues
+from policydata.validate.checks import arrow_tasks, table_issues
 from policydata.validate.codes import WARNINGS
 from policydata.validate.read import (
     Issue,
@@ -165,10 +165,8 @@ def _single_table(loaded: LoadedTable, engine: Engine) -> list[Issue]:
     if engine == "pandas":
         from policydata.validate.pandas_engine import pandas_failures
 
-        failures = pandas_failures(loaded)
-    else:
-        failures = arrow_failures(loaded)
-    return table_issues(loaded, failures)
+        return table_issues(loaded, [lambda: pandas_failures(loaded)])
+    return table_issues(loaded, arrow_tasks(loaded))
 
 
 def validate_dataset(ds: Dataset, specs: dict[str, TableSpec], engine: Engine, limit: int) -> Report:

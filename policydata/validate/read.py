@@ -13,6 +13,7 @@ from importlib import import_module
 
 import csv
 import io
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -96,6 +97,9 @@ class LoadedTable:
     incomplete: bool = False
     line_of_record: Callable[[int], int] | None = None
     issues: list[Issue] = field(default_factory=list)
+    #: per field: (dictionary of distinct values, index of each row's value), for columns with few
+    #: distinct values, so that a check runs once per distinct value rather than once per row
+    views: dict[str, tuple[Any, Any] | None] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -167,11 +171,15 @@ def to_pandas(table: pa.Table, spec: TableSpec) -> Any:
 class _Lines:
     """Where each CSV record starts, computed from the bytes only when first needed."""
 
-    def __init__(self, text: str, simple: bool) -> None:
-        self.text = text
+    def __init__(self, raw: bytes, simple: bool) -> None:
+        self.raw = raw
         self.simple = simple
         self._starts: list[int] | None = None
         self._cells: list[int] | None = None
+
+    @property
+    def text(self) -> str:
+        return self.raw.decode("utf-8")
 
     def _scan(self) -> None:
         starts: list[int] = []
@@ -207,7 +215,8 @@ class _Lines:
         """(record, line, cells) of each data record whose cell count is not ``expected``."""
         if self._starts is None:
             self._scan()
-        assert self._starts is not None and self._cells is not None
+        assert self._starts is not None
+        assert self._cells is not None
         return [
             (k - 1, self._starts[k], n) for k, n in enumerate(self._cells) if k > 0 and n not in (0, expected)
         ]
@@ -215,7 +224,10 @@ class _Lines:
     def cells(self, record: int) -> list[str]:
         """The cells of data record ``record`` as Python's csv module reads them."""
         line = self.line(record)
-        tail = self.text.split("\n", line - 1)[-1] if line > 1 else self.text
+        start = 0
+        for _ in range(line - 1):
+            start = self.raw.index(b"\n", start) + 1
+        tail = self.raw[start:].decode("utf-8")
         return next(csv.reader(io.StringIO(tail, newline="")), [])
 
 
@@ -225,7 +237,8 @@ def _parse(body: bytes, names: list[str], quoted: bool, on_invalid: Callable[[An
 
     return pacsv.read_csv(
         io.BytesIO(body),
-        read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=16 << 20),
+        # small blocks keep both cores busy on files of a few tens of megabytes
+        read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 20),
         parse_options=pacsv.ParseOptions(
             newlines_in_values=quoted, ignore_empty_lines=False, invalid_row_handler=on_invalid
         ),
@@ -242,23 +255,11 @@ def _first_line_with(raw: bytes, pattern: bytes) -> int:
     return raw.count(b"\n", 0, m.start()) + 1 if m else 1
 
 
-def _check_bytes(raw: bytes, issues: list[Issue]) -> str | None:
-    """Encoding and line endings; returns the text, or None when it is not UTF-8."""
-    if raw.startswith(BOM):
-        issues.append(
-            Issue(
-                "byte-order-mark",
-                "The file starts with a UTF-8 byte-order mark (BOM). Expected plain UTF-8; save it "
-                "as 'UTF-8' rather than 'UTF-8 with BOM'.",
-                line=1,
-            )
-        )
-        raw = raw[len(BOM) :]
-    if raw.isascii():
-        text = raw.decode("ascii")
-    else:
+def _check_bytes(raw: bytes, issues: list[Issue]) -> bool:
+    """Encoding and line endings of a file's bytes (BOM removed); False when it is not UTF-8."""
+    if not raw.isascii():
         try:
-            text = raw.decode("utf-8")
+            raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
             issues.append(
@@ -271,7 +272,9 @@ def _check_bytes(raw: bytes, issues: list[Issue]) -> str | None:
                     value=raw[exc.start : exc.end].hex(),
                 )
             )
-            return None
+            return False
+    if b"\r" not in raw:
+        return True
     crlf = raw.count(b"\r\n")
     lf = raw.count(b"\n") - crlf
     cr = raw.count(b"\r") - crlf
@@ -291,26 +294,37 @@ def _check_bytes(raw: bytes, issues: list[Issue]) -> str | None:
                 value=other,
             )
         )
-    return text
+    return True
 
 
-def _header(text: str) -> list[str]:
-    first = text.split("\n", 1)[0] if '"' not in text.split("\n", 1)[0] else text
-    return next(csv.reader(io.StringIO(first, newline="")), [])
+def _header(raw: bytes) -> list[str]:
+    end = raw.find(b"\n")
+    first = raw[: end if end >= 0 else len(raw)]
+    if first.count(b'"') % 2:  # a quoted label spans lines: let csv find its end
+        first = raw
+    return next(csv.reader(io.StringIO(first.decode("utf-8"), newline="")), [])
 
 
 def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list[Issue]:
     """Read a CSV for validation; returns the issues instead when the file cannot be checked."""
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     issues: list[Issue] = []
     raw = path.read_bytes()
-    text = _check_bytes(raw, issues)
-    if text is None:
+    if raw.startswith(BOM):
+        issues.append(
+            Issue(
+                "byte-order-mark",
+                "The file starts with a UTF-8 byte-order mark (BOM). Expected plain UTF-8; save it "
+                "as 'UTF-8' rather than 'UTF-8 with BOM'.",
+                line=1,
+            )
+        )
+        raw = raw[len(BOM) :]
+    if not _check_bytes(raw, issues):
         return issues
     names = list(spec.field_names)
-    if not text.strip():
+    if not raw[:4096].strip() and not raw.strip():
         issues.append(
             Issue(
                 "empty-file",
@@ -319,7 +333,7 @@ def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list
             )
         )
         return issues
-    header = _header(text)
+    header = _header(raw)
     seen: set[str] = set()
     duplicated = False
     for i, label in enumerate(header):
@@ -359,14 +373,16 @@ def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list
         )
         return issues
 
-    quoted = '"' in text
-    if quoted and text.count('"') % 2:
+    # a quoted header (as some writers produce) does not make cells spanning lines possible
+    header_end = raw.find(b"\n")
+    quoted = header_end >= 0 and raw.find(b'"', header_end) >= 0
+    if quoted and raw.count(b'"') % 2:
         # quotes inside a quoted value are doubled, so a valid file has an even number of them
         last_open = 0
-        for n, m in enumerate(re.finditer('"', text)):
+        for n, m in enumerate(re.finditer(b'"', raw)):
             if n % 2 == 0:
                 last_open = m.start()
-        line = text.count("\n", 0, last_open) + 1
+        line = raw.count(b"\n", 0, last_open) + 1
         issues.append(
             Issue(
                 "unclosed-quote",
@@ -376,23 +392,21 @@ def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list
             )
         )
         return issues
-    lone_cr = text.count("\r") != text.count("\r\n")
-    lines = _Lines(text, simple=not quoted and not lone_cr)
+    lone_cr = b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")
+    lines = _Lines(raw, simple=not quoted and not lone_cr)
     invalid: list[int] = []
 
     def on_invalid(row: Any) -> str:
         invalid.append(row.actual_columns)
         return "skip"
 
-    body = text.encode("utf-8") if raw.startswith(BOM) else raw
     try:
-        table = _parse(body, names, quoted, on_invalid)
+        table = _parse(raw, names, quoted, on_invalid)
     except pa.ArrowInvalid as exc:
         issues.append(
             Issue(
                 "unreadable",
-                f"The file cannot be parsed as CSV ({exc}). Look for a quote that is opened but "
-                "never closed; a quote inside a value is written twice (\"\").",
+                f"The file cannot be parsed as CSV ({exc}). Check its quotes and separators.",
             )
         )
         return issues
@@ -429,9 +443,9 @@ def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list
                             column=j + 1,
                         )
                     )
-    # blank rows: every cell empty (or an empty line)
+    # blank rows: every cell empty (or an empty line); none where some column has no empty cell
     blank: list[int] = []
-    if table.num_rows:
+    if table.num_rows and all(c.null_count for c in table.columns):
         pc: Any = import_module("pyarrow.compute")
 
         all_null = pc.is_null(table.column(0))
@@ -455,8 +469,6 @@ def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list
                 )
             )
         removed = sorted(removed + blank_records)
-    else:
-        removed = sorted(removed)
     loaded.removed_records = removed
     loaded.incomplete = bool(invalid)
     loaded.issues = issues
@@ -464,20 +476,31 @@ def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list
     return loaded
 
 
+def pmap(fn: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+    """``[fn(x) for x in items]`` on a few threads: Arrow compute releases the GIL."""
+    if len(items) < 2:
+        return [fn(x) for x in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1, 8)) as pool:
+        return list(pool.map(fn, items))
+
+
 def _convert_all(loaded: LoadedTable) -> pa.Table:
     import pyarrow as pa
 
-    assert loaded.text is not None
-    arrays = []
-    for spec in loaded.spec.fields:
-        column = loaded.text.column(spec.name)
-        arrays.append(convert_strings(column, spec, loaded))
+    text = loaded.text
+    assert text is not None
+    arrays = pmap(
+        lambda spec: convert_strings(text.column(spec.name), spec, loaded), list(loaded.spec.fields)
+    )
     return pa.Table.from_arrays(arrays, names=list(loaded.spec.field_names))
 
 
 def convert_strings(column: pa.ChunkedArray, spec: FieldSpec, loaded: LoadedTable) -> pa.ChunkedArray:
     """Convert a text column to its field's type; bad cells become nulls and ``type-error`` issues."""
     import pyarrow as pa
+
     pc: Any = import_module("pyarrow.compute")
 
     if spec.kind == "string":
@@ -529,12 +552,14 @@ def convert_strings(column: pa.ChunkedArray, spec: FieldSpec, loaded: LoadedTabl
 def read_parquet_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list[Issue]:
     """Read a Parquet file for validation: columns by name, types checked, rows by index."""
     import pyarrow as pa
+
     pc: Any = import_module("pyarrow.compute")
     import pyarrow.parquet as pq
 
     issues: list[Issue] = []
     try:
-        table = pq.read_table(path)
+        # ParquetFile.read needs neither pyarrow.dataset nor its import time
+        table = pq.ParquetFile(path).read()
     except (pa.ArrowException, OSError) as exc:
         issues.append(
             Issue(

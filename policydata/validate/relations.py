@@ -99,6 +99,7 @@ def foreign_key_issues(
 def citation_issues(tables: Mapping[str, LoadedTable], bad: Mapping[str, BadCells]) -> dict[str, list[Issue]]:
     """Every record is cited; every citation names an existing record."""
     import pyarrow as pa
+
     pc: Any = import_module("pyarrow.compute")
 
     out: dict[str, list[Issue]] = {}
@@ -165,7 +166,16 @@ def _comparable_starts(row: Mapping[Any, Any], target: Mapping[Any, Any]) -> tup
 
 def event_link_issues(events: LoadedTable, bad: BadCells) -> list[Issue]:
     """``amends`` links stay in one direction and point back in time; ``responds to`` links cross."""
-    needed = {"event_id", "imposing", "target", "effective_date", "announced_date", "end_date", "combines", "retroactive"}
+    needed = {
+        "event_id",
+        "imposing",
+        "target",
+        "effective_date",
+        "announced_date",
+        "end_date",
+        "combines",
+        "retroactive",
+    }
     if not needed <= set(events.spec.field_names):
         return []
     rows: list[dict[str, Any]] = events.data.to_pylist()

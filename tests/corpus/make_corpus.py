@@ -60,17 +60,31 @@ E_A, E_B, E_C = 2, 3, 4  # lines of the three events
 
 CASES: dict[str, tuple[str, dict[str, bytes], list[str], list[dict[str, object]]]] = {
     # --- files ---
-    "missing-table": ("policy_sectors.csv is missing", {}, ["policy_sectors.csv"], [exp("missing-table", ".")]),
+    "missing-table": (
+        "policy_sectors.csv is missing",
+        {},
+        ["policy_sectors.csv"],
+        [exp("missing-table", ".")],
+    ),
     "unknown-table": (
         "a table file with a misspelt name",
         {"tariff_event.csv": b"event_id\n"},
         [],
         [exp("unknown-table", "tariff_event.csv")],
     ),
-    "empty-file": ("an empty file", {"policy_sectors.csv": b""}, [], [exp("empty-file", "policy_sectors.csv", 1)]),
+    "empty-file": (
+        "an empty file",
+        {"policy_sectors.csv": b""},
+        [],
+        [exp("empty-file", "policy_sectors.csv", 1)],
+    ),
     "encoding-latin1": (
         "a Latin-1 byte",
-        {"sectors.csv": text("sectors.csv").encode().replace(b"Synthetic sector A", b"Synth\xe9tic sector A")},
+        {
+            "sectors.csv": text("sectors.csv")
+            .encode()
+            .replace(b"Synthetic sector A", b"Synth\xe9tic sector A")
+        },
         [],
         [exp("encoding", "sectors.csv", 2)],
     ),
@@ -125,13 +139,19 @@ CASES: dict[str, tuple[str, dict[str, bytes], list[str], list[dict[str, object]]
     ),
     "extra-cell": (
         "an unquoted comma",
-        {"policy_sectors.csv": b"policy_id,sector_id,notes\nCHN-2099-TEST-PLAN,MIC2025-TEST-A,core, named first\n"},
+        {
+            "policy_sectors.csv": b"policy_id,sector_id,notes\nCHN-2099-TEST-PLAN,MIC2025-TEST-A,core, named first\n"
+        },
         [],
         [exp("extra-cell", "policy_sectors.csv", 2)],
     ),
     "missing-cell": (
         "a row one cell short",
-        sub("tariff_event_products.csv", "USA-CHN-2099-TEST-A,850120,HS2022,\n", "USA-CHN-2099-TEST-A,850120,HS2022\n"),
+        sub(
+            "tariff_event_products.csv",
+            "USA-CHN-2099-TEST-A,850120,HS2022,\n",
+            "USA-CHN-2099-TEST-A,850120,HS2022\n",
+        ),
         [],
         [exp("missing-cell", "tariff_event_products.csv", 3, "description")],
     ),
@@ -299,7 +319,9 @@ CASES: dict[str, tuple[str, dict[str, bytes], list[str], list[dict[str, object]]
     ),
     "same-value": (
         "an event imposed by a jurisdiction on itself",
-        add_event_d(EVENT_D.replace("CHN,USA,Synthetic countermeasure D", "CHN,CHN,Synthetic countermeasure D")),
+        add_event_d(
+            EVENT_D.replace("CHN,USA,Synthetic countermeasure D", "CHN,CHN,Synthetic countermeasure D")
+        ),
         [],
         [exp("same-value", EVENTS, 5, "imposing")],
     ),
@@ -317,13 +339,18 @@ CASES: dict[str, tuple[str, dict[str, bytes], list[str], list[dict[str, object]]
     ),
     "code-format-hs": (
         "a five-digit HS code in the crosswalk",
-        merge(sub("sector_codes.csv", "HS2022,8501,", "HS2022,85011,"), sub(CITES, "HS2022|8501,", "HS2022|85011,")),
+        merge(
+            sub("sector_codes.csv", "HS2022,8501,", "HS2022,85011,"),
+            sub(CITES, "HS2022|8501,", "HS2022|85011,"),
+        ),
         [],
         [exp("code-format", "sector_codes.csv", 2, "code")],
     ),
     "code-format-isic": (
         "a five-digit ISIC code in the crosswalk",
-        merge(sub("sector_codes.csv", "ISIC4,2710,", "ISIC4,27101,"), sub(CITES, "ISIC4|2710,", "ISIC4|27101,")),
+        merge(
+            sub("sector_codes.csv", "ISIC4,2710,", "ISIC4,27101,"), sub(CITES, "ISIC4|2710,", "ISIC4|27101,")
+        ),
         [],
         [exp("code-format", "sector_codes.csv", 3, "code")],
     ),
@@ -393,7 +420,11 @@ CASES: dict[str, tuple[str, dict[str, bytes], list[str], list[dict[str, object]]
     "multiline-cell-lines": (
         "a problem after a cell that spans two lines (line numbers stay exact)",
         merge(
-            {"sectors.csv": (text("sectors.csv") + "MIC2025-TEST-C,MIC2025,,Synthetic sector C ,,,\n").encode()},
+            {
+                "sectors.csv": (
+                    text("sectors.csv") + "MIC2025-TEST-C,MIC2025,,Synthetic sector C ,,,\n"
+                ).encode()
+            },
             {CITES: (text(CITES) + "sectors,MIC2025-TEST-C,test-2099-notice-b,,\n").encode()},
         ),
         [],
@@ -404,7 +435,11 @@ CASES: dict[str, tuple[str, dict[str, bytes], list[str], list[dict[str, object]]
 # an event that ended (so it may have an end date) before it started
 CASES["date-order-event"] = (
     "an event that ends before it starts",
-    sub(EVENTS, "2099-02-15,,false,10,all-goods,false,All synthetic goods,,,in-force", "2099-02-15,2099-02-01,false,10,all-goods,false,All synthetic goods,,,ended"),
+    sub(
+        EVENTS,
+        "2099-02-15,,false,10,all-goods,false,All synthetic goods,,,in-force",
+        "2099-02-15,2099-02-01,false,10,all-goods,false,All synthetic goods,,,ended",
+    ),
     [],
     [exp("date-order", EVENTS, E_C, "effective_date")],
 )
