@@ -8,12 +8,12 @@ cannot word or place a problem differently.
 
 from __future__ import annotations
 
-from importlib import import_module
-
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from policydata.schemas._base import (
@@ -29,7 +29,7 @@ from policydata.schemas._patterns import TEXT
 from policydata.validate.read import Issue, LoadedTable
 
 if TYPE_CHECKING:
-    import pyarrow as pa
+    pass
 
 
 @dataclass
@@ -117,7 +117,7 @@ def duplicated_rows(keys: Any) -> list[int]:
     return [] if mask is None else _rows(mask)
 
 
-def arrow_rule_mask(rule: Rule, t: pa.Table) -> pa.ChunkedArray:
+def arrow_rule_mask(rule: Rule, t: Any) -> Any:
     """True where the row breaks ``rule`` (nulls count as not broken)."""
     import pyarrow as pa
 
@@ -175,17 +175,16 @@ def _field_failures(t: LoadedTable, spec: FieldSpec) -> list[Failure]:
     return out
 
 
+def _rule_failures(rule: Rule, data: Any) -> list[Failure]:
+    return [Failure(rule.code, _rows(arrow_rule_mask(rule, data)), rule.fields[0], rule)]
+
+
 def arrow_tasks(t: LoadedTable) -> list[Callable[[], list[Failure]]]:
     """The schema checks of one table with Arrow compute, as tasks that can run side by side."""
     data = t.data
-    tasks: list[Callable[[], list[Failure]]] = [
-        (lambda spec=spec: _field_failures(t, spec)) for spec in t.spec.fields
-    ]
+    tasks: list[Callable[[], list[Failure]]] = [partial(_field_failures, t, spec) for spec in t.spec.fields]
     tasks.append(lambda: [Failure("duplicate-key", duplicated_rows(key_strings(data, t.spec.primary_key)))])
-    tasks.extend(
-        (lambda rule=rule: [Failure(rule.code, _rows(arrow_rule_mask(rule, data)), rule.fields[0], rule)])
-        for rule in t.spec.model.__rules__
-    )
+    tasks.extend(partial(_rule_failures, rule, data) for rule in t.spec.model.__rules__)
     return tasks
 
 
@@ -360,10 +359,9 @@ def likely_duplicate_issues(t: LoadedTable) -> list[Issue]:
     mask = duplicated_mask(key_strings(data, (first,)))
     if mask is None and pc.all(pc.is_valid(data.column(first))).as_py():
         return []
-    if mask is None:  # nulls count as equal here, and sorting does not pair them
-        mask = pc.is_null(data.column(first))
-    else:
-        mask = pc.or_(mask, pc.is_null(data.column(first)))
+    # nulls count as equal here, and sorting does not pair them
+    nulls = pc.is_null(data.column(first))
+    mask = nulls if mask is None else pc.or_(mask, nulls)
     candidates = _rows(mask)
     groups: dict[tuple[Any, ...], list[int]] = {}
     rows = data.take(candidates).select(list(fields)).to_pylist()
@@ -401,7 +399,7 @@ def table_issues(t: LoadedTable, engine_tasks: list[Callable[[], list[Failure]]]
     from policydata.validate.read import pmap
 
     shared: list[Callable[[], list[Issue]]] = [lambda: likely_duplicate_issues(t)]
-    shared.extend((lambda spec=spec: whitespace_issues(t, spec)) for spec in t.spec.fields)
+    shared.extend(partial(whitespace_issues, t, spec) for spec in t.spec.fields)
     tasks: list[Callable[[], list[Any]]] = [*shared, *engine_tasks]
     results = pmap(lambda task: task(), tasks)
     issues: list[Issue] = [i for found in results[: len(shared)] for i in found]

@@ -9,16 +9,15 @@ Nothing here writes to the files it reads.
 
 from __future__ import annotations
 
-from importlib import import_module
-
 import csv
 import io
 import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from policydata.schemas._base import FieldSpec
 from policydata.validate.tables import TableSpec
@@ -240,7 +239,7 @@ def _parse(body: bytes, names: list[str], quoted: bool, on_invalid: Callable[[An
         # small blocks keep both cores busy on files of a few tens of megabytes
         read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 20),
         parse_options=pacsv.ParseOptions(
-            newlines_in_values=quoted, ignore_empty_lines=False, invalid_row_handler=on_invalid
+            newlines_in_values=quoted, ignore_empty_lines=False, invalid_row_handler=cast(Any, on_invalid)
         ),
         convert_options=pacsv.ConvertOptions(
             column_types={n: pa.string() for n in names},
@@ -497,7 +496,7 @@ def _convert_all(loaded: LoadedTable) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=list(loaded.spec.field_names))
 
 
-def convert_strings(column: pa.ChunkedArray, spec: FieldSpec, loaded: LoadedTable) -> pa.ChunkedArray:
+def convert_strings(column: Any, spec: FieldSpec, loaded: LoadedTable) -> Any:
     """Convert a text column to its field's type; bad cells become nulls and ``type-error`` issues."""
     import pyarrow as pa
 
@@ -604,13 +603,22 @@ def read_parquet_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | 
             else:
                 arrays.append(convert_strings(column, s, loaded))
             continue
+        types = pa.types
+        compatible = (
+            (s.kind == "integer" and types.is_integer(column.type))
+            or (s.kind == "number" and (types.is_integer(column.type) or types.is_floating(column.type)))
+            or (s.kind == "date" and (types.is_date(column.type) or types.is_timestamp(column.type)))
+        )
         try:
+            if not compatible:
+                raise pa.ArrowInvalid(f"{column.type} is not {s.kind}")
             arrays.append(pc.cast(column, want, safe=True))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             issues.append(
                 Issue(
                     "type-error",
-                    f"Column {s.name} has type {column.type}; expected {want} ({_EXPECTED.get(s.kind, 'text')}).",
+                    f"Column {s.name} has type {column.type}; expected {want} "
+                    f"({_EXPECTED.get(s.kind, 'text')}).",
                     field=s.name,
                     column=spec.column(s.name),
                     value=str(column.type),

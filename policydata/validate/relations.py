@@ -7,16 +7,15 @@ that one stray space does not also show up as a missing citation elsewhere.
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from collections.abc import Mapping
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from policydata.validate.checks import fold, key_strings
 from policydata.validate.read import Issue, LoadedTable
 
 if TYPE_CHECKING:
-    import pyarrow as pa
+    pass
 
 #: (row, field) -> the value the cell was probably meant to have, or None when unclear
 BadCells = dict[tuple[int, str], str | None]
@@ -37,7 +36,7 @@ def bad_cells(issues: list[Issue]) -> BadCells:
     return out
 
 
-def _keys(t: LoadedTable, fields: tuple[str, ...], bad: BadCells) -> pa.ChunkedArray | pa.Array:
+def _keys(t: LoadedTable, fields: tuple[str, ...], bad: BadCells) -> Any:
     """Key strings of every row, with plain fixes applied to cells that have a problem."""
     import pyarrow as pa
 

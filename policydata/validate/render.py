@@ -55,17 +55,30 @@ def _summary(report: Report) -> str:
     return text
 
 
+def _where(p: Problem) -> str:
+    if p.line is not None:
+        return f"{p.line}:{p.column}" if p.column is not None else str(p.line)
+    if p.row is not None:
+        return f"row {p.row}"
+    return ""
+
+
 def write_text(report: Report, out: TextIO, width: int | None = None) -> None:
-    """A table of problems, one row each, then a summary line."""
+    """For each file, its path and a table of its problems (line:column, code, field, value, what
+    to do); then a summary line."""
     from rich.console import Console
     from rich.table import Table
 
     console = Console(file=out, highlight=False, width=width or 160, soft_wrap=False)
-    if report.problems:
-        table = Table("where", "code", "field", "value", "what to do", show_lines=False, expand=False)
-        for p in report.problems:
+    by_file: dict[str, list[Problem]] = {}
+    for p in report.problems:
+        by_file.setdefault(p.file or p.table or "", []).append(p)
+    for file, problems in by_file.items():
+        console.print(file, markup=False, soft_wrap=True)
+        table = Table("line:col", "code", "field", "value", "what to do", expand=False)
+        for p in problems:
             value = "" if p.value is None else repr(p.value) if p.value.strip() != p.value else p.value
             code = p.code if p.severity == "error" else f"{p.code} (warning)"
-            table.add_row(p.location(), code, p.field or "", value, p.message)
+            table.add_row(_where(p), code, p.field or "", value, p.message)
         console.print(table, markup=False)
     console.print(_summary(report), markup=False)

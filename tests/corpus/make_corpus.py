@@ -8,6 +8,7 @@ All records are synthetic.
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 from pathlib import Path
@@ -140,7 +141,8 @@ CASES: dict[str, tuple[str, dict[str, bytes], list[str], list[dict[str, object]]
     "extra-cell": (
         "an unquoted comma",
         {
-            "policy_sectors.csv": b"policy_id,sector_id,notes\nCHN-2099-TEST-PLAN,MIC2025-TEST-A,core, named first\n"
+            "policy_sectors.csv": b"policy_id,sector_id,notes\n"
+            b"CHN-2099-TEST-PLAN,MIC2025-TEST-A,core, named first\n"
         },
         [],
         [exp("extra-cell", "policy_sectors.csv", 2)],
@@ -446,16 +448,19 @@ CASES["date-order-event"] = (
 
 
 def main() -> None:
-    if BAD.exists():
-        shutil.rmtree(BAD)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=BAD, help="where to write the cases")
+    out = parser.parse_args().out
+    if out.exists():
+        shutil.rmtree(out)
     for name, (description, files, delete, expected) in CASES.items():
-        folder = BAD / name
+        folder = out / name
         folder.mkdir(parents=True)
         for file, body in files.items():
             (folder / file).write_bytes(body)
         case = {"description": description, "delete": delete, "expected": expected}
         (folder / "case.json").write_text(json.dumps(case, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {len(CASES)} cases to {BAD}")
+    print(f"wrote {len(CASES)} cases to {out}")
 
 
 if __name__ == "__main__":
