@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -169,3 +170,42 @@ def test_github_line_gives_the_row_for_parquet() -> None:
         github_line(problem)
         == "::error file=t.parquet,title=policydata out-of-range (rate_pct)::Row 7: Too big."
     )
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_precommit_hook_runs_the_validator_on_the_folder(tmp_path: Path) -> None:
+    import shlex
+
+    import yaml
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["pass_filenames"] is False
+    assert re.match(hook["files"], "datasets/sources/tariff_events.csv")
+    command = [sys.executable, "-m", "policydata.cli", *shlex.split(hook["entry"])[1:], *hook.get("args", [])]
+    BY_NAME["blank-row"].materialise(tmp_path / "datasets" / "sources")
+    assert subprocess.run(command, cwd=tmp_path, capture_output=True).returncode == 1
+    shutil.rmtree(tmp_path / "datasets")
+    shutil.copytree(VALID, tmp_path / "datasets" / "sources")
+    assert subprocess.run(command, cwd=tmp_path, capture_output=True).returncode == 0
+
+
+def test_workflow_validates_pull_requests_that_touch_datasets() -> None:
+    import yaml
+
+    workflow = yaml.safe_load(
+        (ROOT / ".github" / "workflows" / "validate-data.yml").read_text(encoding="utf-8")
+    )
+    triggers = workflow[True]  # YAML 1.1 reads the key "on" as True
+    assert triggers["pull_request"]["paths"] == ["datasets/**"]
+    steps = " ".join(step.get("run", "") for step in workflow["jobs"]["validate"]["steps"])
+    assert "policydata validate datasets/sources --format github" in steps
+
+
+def test_contributing_lists_every_code() -> None:
+    from policydata.validate.codes import CODES
+
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([a-z-]+)` \|", text, flags=re.MULTILINE))
+    assert listed == set(CODES)
