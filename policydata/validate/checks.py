@@ -258,7 +258,7 @@ def _cell_issue(t: LoadedTable, code: str, row: int, spec: FieldSpec) -> Issue:
                 field=spec.name,
                 value=value,
             )
-        if code == "enum" and value.strip() != value and _accepts(spec)(value.strip()):
+        if value.strip() != value:
             return Issue(
                 "whitespace",
                 f"{spec.name} is {value!r}, with white space at its start or end. Expected "
@@ -294,12 +294,17 @@ def _rule_issue(t: LoadedTable, rule: Rule, row: int) -> Issue:
     )
 
 
+def _rejects_whitespace(pattern: str | None) -> bool:
+    """True when no value with white space can match (the pattern names its characters)."""
+    return pattern is not None and re.search(r"\\[sSWD]|\.|\[\^", pattern) is None
+
+
 def whitespace_issues(t: LoadedTable, spec: FieldSpec) -> list[Issue]:
     """Text cells with white space (Unicode included) at their start or end."""
     pc: Any = import_module("pyarrow.compute")
 
-    if spec.kind != "string" or spec.enum is not None:
-        return []  # an enum cell with spaces fails its enum check and is explained there
+    if spec.kind != "string" or spec.enum is not None or _rejects_whitespace(spec.pattern):
+        return []  # such a cell fails its enum or pattern check, and is explained there
     bad = per_value(t, spec.name, lambda v: pc.not_equal(v, pc.utf8_trim_whitespace(v)))
     out = []
     for row in _rows(pc.fill_null(bad, False)):
