@@ -12,16 +12,9 @@ import subprocess
 import sys
 import time
 
-TABLES = [
-    "sources",
-    "policies",
-    "sectors",
-    "sector_codes",
-    "policy_sectors",
-    "tariff_events",
-    "tariff_event_products",
-    "citations",
-]
+from policydata.catalog import TABLES as CATALOG
+
+TABLES = list(CATALOG)
 BACKENDS = ["arrow", "pandas", "polars"]
 
 

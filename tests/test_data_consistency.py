@@ -15,7 +15,7 @@ import policydata
 
 EVENTS: list[dict[str, Any]] = policydata.load("tariff_events", backend="arrow").to_pylist()
 BY_ID = {e["event_id"]: e for e in EVENTS}
-RATE_BEARING = ("stacks", "replaces", "overrides")
+RATE_BEARING = ("stacks", "replaces", "overrides", "instead")
 
 
 def _took_effect(event: dict[str, Any]) -> bool:

@@ -31,7 +31,7 @@ Action = Literal[
     "agreement",
     "ruling",
 ]
-Combines = Literal["stacks", "replaces", "overrides", "excludes", "none"]
+Combines = Literal["stacks", "replaces", "overrides", "instead", "excludes", "none"]
 Coverage = Literal["all-goods", "listed-products", "all-except-listed", "not-applicable"]
 EventStatus = Literal[
     "in-force", "ended", "superseded", "suspended", "never-in-force", "struck-down", "pending"
@@ -66,6 +66,8 @@ COMBINES_DOC = {
     "overrides": "Sets the rate, from effective_date, for the products this event covers in place of "
     "every earlier rate of the same authority and direction on those products; the earlier events "
     "continue for their other products. amends_event_id names the main superseded event where known.",
+    "instead": "Applies to the goods it covers in place of every other duty (the US postal duty on "
+    "low-value shipments); an event that replaces it applies in the same way.",
     "excludes": "Takes the products it lists out of the coverage of amends_event_id, and of the events "
     "that replace it, from effective_date to end_date.",
     "none": "No rate of its own (an agreement, a ruling).",
@@ -86,7 +88,7 @@ EVENT_STATUS_DOC = {
     "pending": "Adopted, with an effective date after the release's as-of date.",
 }
 
-_WITH_RATE = ("stacks", "replaces", "overrides")
+_WITH_RATE = ("stacks", "replaces", "overrides", "instead")
 _WITHOUT_RATE = ("excludes", "none")
 
 
