@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from policydata.catalog import ForeignKey
@@ -149,6 +150,8 @@ def datapackage(folder: Path) -> Path:
 def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, int, str]:
     """(wall seconds, peak RSS MiB, exit code, output tail) of one process."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]))
+    # as an installed package would, keep compiled bytecode (the first, warm-up run writes it)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert proc.stdout is not None
@@ -159,19 +162,40 @@ def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, int, s
     return wall, usage.ru_maxrss / 1024, proc.returncode, output.strip().splitlines()[-1] if output else ""
 
 
+def _seconds(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--frictionless-rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3, help="policydata runs; the best is reported")
     parser.add_argument("--keep", type=Path, help="write the data here and keep it")
+    parser.add_argument("--generate", type=Path, help="only write --rows rows of data here")
+    parser.add_argument("--in-process", type=Path, help="only time policydata.validate on this folder")
     args = parser.parse_args()
 
+    if args.generate:
+        generate(args.generate, args.rows)
+        return
+    if args.in_process:
+        import policydata
+
+        best = min(_seconds(lambda: policydata.validate(args.in_process, tables=TABLES)) for _ in range(3))
+        print(f"{best:.3f}")
+        return
     root = args.keep or Path(tempfile.mkdtemp(prefix="bench-validate-"))
     try:
         t0 = time.perf_counter()
-        generate(root / "full", args.rows)
-        generate(root / "small", args.frictionless_rows)
+        # in child processes, so that this one stays small: a forked child starts with its
+        # parent's memory, which would count in the peak memory measured below
+        for sub, rows in (("full", args.rows), ("small", args.frictionless_rows)):
+            subprocess.run(
+                [sys.executable, __file__, "--generate", str(root / sub), "--rows", str(rows)], check=True
+            )
         print(
             f"generated {args.rows:,} + {args.frictionless_rows:,} rows in {time.perf_counter() - t0:.1f} s"
         )
@@ -180,6 +204,7 @@ def main() -> None:
 
         cli = [sys.executable, "-m", "policydata.cli", "validate", "--tables", "bench_validate:TABLES"]
         results = {}
+        timed([*cli, str(root / "full" / "parquet")])  # warm-up: bytecode and the page cache
         for kind in ("csv", "parquet"):
             runs = [timed([*cli, str(root / "full" / kind)]) for _ in range(args.repeat)]
             wall, rss, code, tail = min(runs)
@@ -187,6 +212,19 @@ def main() -> None:
             print(
                 f"policydata {kind:8s}: {wall:6.2f} s  {args.rows / wall:12,.0f} rows/s  "
                 f"peak {rss:5.0f} MiB  exit {code}  [{tail}]"
+            )
+
+        for kind in ("csv", "parquet"):
+            out = subprocess.run(
+                [sys.executable, __file__, "--in-process", str(root / "full" / kind)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            seconds = float(out.stdout.split()[-1])
+            results[f"{kind}, in process"] = args.rows / seconds
+            print(
+                f"  in process, after imports, {kind}: {seconds:5.2f} s  {args.rows / seconds:12,.0f} rows/s"
             )
 
         package = datapackage(root / "small" / "csv")
@@ -197,8 +235,8 @@ def main() -> None:
             f"frictionless csv  : {wall:6.2f} s  {f_rate:12,.0f} rows/s  peak {rss:5.0f} MiB  "
             f"exit {code}  ({args.frictionless_rows:,} rows)  [{tail[:60]}]"
         )
-        for kind in ("csv", "parquet"):
-            print(f"ratio policydata {kind} / frictionless csv: {results[kind] / f_rate:,.0f}x")
+        for kind, rate in results.items():
+            print(f"ratio policydata {kind} / frictionless csv: {rate / f_rate:,.0f}x")
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)

@@ -229,3 +229,29 @@ def test_report_round_trips_through_its_dict() -> None:
 def test_location_formats() -> None:
     assert Problem("x", "m", "t", "t.csv", 3, 1, 2).location() == "t.csv:3:2"
     assert Problem("x", "m", "t", "t.parquet", None, 4).location() == "t.parquet[row 4]"
+
+
+class Shipment(Record):
+    """A synthetic table with a column of few distinct values."""
+
+    shipment_id: str = field("Id.", pattern=r"^S[0-9]+$")
+    origin: str = field("Origin.", codes="jurisdiction")
+    code: str = field("A code.", pattern=r"^[A-Z]{2}$")
+
+
+@pytest.mark.parametrize("engine", ["arrow", "pandas"])
+def test_large_parquet_with_dictionary_columns(tmp_path: Path, engine: str) -> None:
+    """Text columns stored with a dictionary are checked once per distinct value, rows exact."""
+    n = 30_000
+    origins = ["USA", "CHN", "EUN"] * (n // 3)
+    origins[25_001] = "ZZZ"
+    codes = ["AB", "CD"] * (n // 2)
+    codes[7] = "A1"
+    table = pa.table({"shipment_id": [f"S{i}" for i in range(n)], "origin": origins, "code": codes})
+    pq.write_table(table, tmp_path / "shipments.parquet")
+    spec = TableSpec("shipments", Shipment, ("shipment_id",))
+    report = policydata.validate(tmp_path / "shipments.parquet", tables=[spec], engine=engine)  # type: ignore[arg-type]
+    assert [(p.code, p.row, p.field, p.value) for p in report.problems] == [
+        ("pattern", 7, "code", "A1"),
+        ("enum", 25_001, "origin", "ZZZ"),
+    ]

@@ -548,6 +548,21 @@ def convert_strings(column: Any, spec: FieldSpec, loaded: LoadedTable) -> Any:
 # --- Parquet ------------------------------------------------------------------------------------
 
 
+def _dictionary_columns(parquet: Any) -> list[str]:
+    """Text columns stored with a small dictionary in every row group (a few bytes per value)."""
+    meta = parquet.metadata
+    out = []
+    for i in range(meta.num_columns):
+        chunks = [meta.row_group(g).column(i) for g in range(meta.num_row_groups)]
+        if not chunks or chunks[0].physical_type != "BYTE_ARRAY" or "." in chunks[0].path_in_schema:
+            continue
+        values = sum(c.num_values for c in chunks)
+        size = sum(c.total_uncompressed_size for c in chunks)
+        if all(c.has_dictionary_page for c in chunks) and values >= 10_000 and size < 4 * values:
+            out.append(chunks[0].path_in_schema)
+    return out
+
+
 def read_parquet_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list[Issue]:
     """Read a Parquet file for validation: columns by name, types checked, rows by index."""
     import pyarrow as pa
@@ -558,7 +573,8 @@ def read_parquet_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | 
     issues: list[Issue] = []
     try:
         # ParquetFile.read needs neither pyarrow.dataset nor its import time
-        table = pq.ParquetFile(path).read()
+        small = _dictionary_columns(pq.ParquetFile(path))
+        table = pq.ParquetFile(path, read_dictionary=small or None).read()
     except (pa.ArrowException, OSError) as exc:
         issues.append(
             Issue(
@@ -595,6 +611,12 @@ def read_parquet_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | 
             arrays.append(column)
             continue
         if pa.types.is_dictionary(column.type):
+            if pa.types.is_string(column.type.value_type) and s.kind == "string":
+                # checks run once per distinct value on the dictionary the file already has
+                encoded = column.unify_dictionaries().combine_chunks()
+                loaded.views[s.name] = (encoded.dictionary, encoded.indices)
+                arrays.append(pa.chunked_array([pc.take(encoded.dictionary, encoded.indices)]))
+                continue
             column = column.cast(column.type.value_type)
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             column = column.cast(pa.string())

@@ -69,7 +69,9 @@ def write_text(report: Report, out: TextIO, width: int | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=out, highlight=False, width=width or 160, soft_wrap=False)
+    # a pipe or a CI log has no width of its own: give the table room
+    tty = hasattr(out, "isatty") and out.isatty()
+    console = Console(file=out, highlight=False, width=width or (None if tty else 160), soft_wrap=False)
     by_file: dict[str, list[Problem]] = {}
     for p in report.problems:
         by_file.setdefault(p.file or p.table or "", []).append(p)
