@@ -255,3 +255,21 @@ def test_large_parquet_with_dictionary_columns(tmp_path: Path, engine: str) -> N
         ("pattern", 7, "code", "A1"),
         ("enum", 25_001, "origin", "ZZZ"),
     ]
+
+
+@pytest.mark.parametrize(
+    "body", [b"reading_id,n,start,end", b"reading_id,n,start,end\n"], ids=["no-newline", "newline"]
+)
+def test_a_header_alone_is_an_empty_valid_table(tmp_path: Path, body: bytes) -> None:
+    path = tmp_path / "readings.csv"
+    path.write_bytes(body)
+    report = policydata.validate(path, tables=[READINGS])
+    assert report.problems == []
+    assert report.tables == {"readings": 0}
+
+
+def test_lone_carriage_returns_still_give_lines(tmp_path: Path) -> None:
+    path = tmp_path / "readings.csv"
+    path.write_bytes(b"reading_id,n,start,end\rR1,2,2099-01-01,\rR2,-4,2099-01-02,\r")
+    report = policydata.validate(path, tables=[READINGS])
+    assert [(p.code, p.line) for p in report.problems] == [("out-of-range", 3)]

@@ -373,7 +373,9 @@ def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list
         return issues
 
     # a quoted header (as some writers produce) does not make cells spanning lines possible
-    header_end = raw.find(b"\n")
+    header_end = min((i for i in (raw.find(b"\n"), raw.find(b"\r")) if i >= 0), default=-1)
+    if header_end >= 0 and raw[header_end : header_end + 2] == b"\r\n":
+        header_end += 1
     quoted = header_end >= 0 and raw.find(b'"', header_end) >= 0
     if quoted and raw.count(b'"') % 2:
         # quotes inside a quoted value are doubled, so a valid file has an even number of them
@@ -400,7 +402,10 @@ def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list
         return "skip"
 
     try:
-        table = _parse(raw, names, quoted, on_invalid)
+        if header_end < 0 or header_end == len(raw) - 1:  # a header and no records
+            table = pa.table({n: pa.array([], pa.string()) for n in names})
+        else:
+            table = _parse(raw, names, quoted, on_invalid)
     except pa.ArrowInvalid as exc:
         issues.append(
             Issue(
