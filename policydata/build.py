@@ -1,7 +1,14 @@
-"""Build a data release from the source CSVs: deterministic Parquet, datapackage.json, SHA256SUMS.
+"""Build a data release from the source CSVs.
+
+A release folder holds deterministic Parquet (one file per table), ``datapackage.json``,
+``MANIFEST.json``, ``SHA256SUMS`` and the release archive ``policydata-<version>.zip`` (the same
+files, ready to attach to a GitHub release); ``index.json`` beside the release folders lists every
+release with its archive's sha256, which is what a download is checked against.
 
 The release is written to a temporary folder next to its destination and moved into place only when
 complete, so a failed build leaves nothing behind. A release that exists already is never changed.
+The same sources give byte-identical files, archive included: nothing depends on the clock, the
+machine or the order a folder is listed in.
 """
 
 from __future__ import annotations
@@ -11,14 +18,18 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import tempfile
+import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from policydata import settings
+from policydata.__about__ import __version__
 from policydata.catalog import TABLES
 from policydata.errors import BuildError, DataValidationError
-from policydata.releases import sha256_file
+from policydata.releases import read_index, sha256_file, version_key
 from policydata.schemas import SCHEMA_VERSION
 
 VERSION_PATTERN = re.compile(r"^\d{4}\.(?:[1-9]|1[0-2])\.\d+$")
@@ -88,22 +99,143 @@ def datapackage(
         ],
         "contributors": [{"title": "The policydata contributors", "roles": ["creator"]}],
         "resources": resources,
-        "policydata": {"schema_version": SCHEMA_VERSION, "as_of": as_of.isoformat(), "rows": rows},
+        "policydata": {
+            "schema_version": SCHEMA_VERSION,
+            "library_version": __version__,
+            "as_of": as_of.isoformat(),
+            "rows": rows,
+        },
     }
 
 
-def update_index(releases_dir: Path, version: str, as_of: dt.date) -> None:
-    """Add a release to ``index.json`` (kept sorted, newest last) and mark the newest."""
-    index_file = releases_dir / settings.INDEX_FILE
-    index: dict[str, Any] = {"latest": version, "releases": []}
-    if index_file.is_file():
-        index = json.loads(index_file.read_text(encoding="utf-8"))
-    entries = [r for r in index["releases"] if r["version"] != version]
-    entries.append({"version": version, "as_of": as_of.isoformat(), "schema_version": SCHEMA_VERSION})
-    entries.sort(key=lambda r: tuple(int(x) for x in r["version"].split(".")))
-    index["releases"] = entries
-    index["latest"] = entries[-1]["version"]
-    _atomic_write(index_file, json.dumps(index, indent=2) + "\n")
+def _git(sources_dir: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(sources_dir), *args], capture_output=True, text=True, check=False, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def source_commit(sources_dir: Path) -> tuple[str | None, bool | None]:
+    """The git commit the sources were read at, and whether they differ from it.
+
+    ``(None, None)`` outside a git repository (or without git).
+    """
+    commit = _git(sources_dir, "rev-parse", "HEAD")
+    if commit is None:
+        return None, None
+    status = _git(sources_dir, "status", "--porcelain", "--", ".")
+    return commit, bool(status)
+
+
+def manifest(
+    version: str, as_of: dt.date, rows: Mapping[str, int], folder: Path, sources_dir: Path
+) -> dict[str, Any]:
+    """``MANIFEST.json``: what the release is, what it was built from, and every file's checksum."""
+    commit, dirty = source_commit(sources_dir)
+    files = sorted(p.name for p in folder.iterdir() if p.is_file())
+    return {
+        "name": settings.DATAPACKAGE_NAME,
+        "version": version,
+        "as_of": as_of.isoformat(),
+        "schema_version": SCHEMA_VERSION,
+        "library_version": __version__,
+        "source_commit": commit,
+        "source_dirty": dirty,
+        "rows": dict(rows),
+        "files": {
+            n: {"bytes": (folder / n).stat().st_size, "sha256": sha256_file(folder / n)} for n in files
+        },
+        "note": "rate_pct values are the additional ad valorem rates the legal texts set (statutory "
+        "rates), not duties actually collected.",
+    }
+
+
+def write_archive(folder: Path, version: str, as_of: dt.date, names: list[str]) -> Path:
+    """Write ``policydata-<version>.zip`` with ``names`` from ``folder`` under one top folder.
+
+    Members are stored uncompressed (the Parquet files are compressed already), in sorted order,
+    with a fixed time stamp and permissions, so the archive is byte-identical on every rebuild.
+    """
+    archive = folder / settings.archive_name(version)
+    prefix = archive.name.removesuffix(".zip")
+    stamp = (max(as_of.year, 1980), as_of.month, as_of.day, 0, 0, 0)
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as zf:
+        for name in sorted(names):
+            info = zipfile.ZipInfo(f"{prefix}/{name}", date_time=stamp)
+            info.create_system = 3  # unix, so the permission bits below mean the same everywhere
+            info.external_attr = 0o100644 << 16
+            info.compress_type = zipfile.ZIP_STORED
+            zf.writestr(info, (folder / name).read_bytes())
+    return archive
+
+
+def update_index(releases_dir: Path, entry: Mapping[str, Any]) -> None:
+    """Add a release's entry to ``index.json`` (kept sorted, newest last) and mark the newest."""
+    index: dict[str, Any] = read_index(releases_dir / settings.INDEX_FILE) or {"releases": []}
+    entries = [r for r in index["releases"] if r["version"] != entry["version"]]
+    entries.append(dict(entry))
+    entries.sort(key=lambda r: version_key(r["version"]))
+    index = {"latest": entries[-1]["version"], "releases": entries}
+    _atomic_write(releases_dir / settings.INDEX_FILE, json.dumps(index, indent=2) + "\n")
+
+
+def _previous(releases_dir: Path, version: str) -> Path | None:
+    """The newest release folder older than ``version``, to compare the new one with."""
+    index = read_index(releases_dir / settings.INDEX_FILE)
+    older = [
+        r["version"]
+        for r in (index or {}).get("releases", [])
+        if version_key(r["version"]) < version_key(version)
+        and (releases_dir / r["version"] / settings.DATAPACKAGE_FILE).is_file()
+    ]
+    return releases_dir / max(older, key=version_key) if older else None
+
+
+def _section_heading(version: str) -> str:
+    return f"## [data {version}]"
+
+
+def insert_changelog_section(changelog: Path, text: str) -> None:
+    """Put a data release's section into the changelog, just after the Unreleased section.
+
+    Keep a Changelog lists the newest first; "Unreleased" stays on top.
+    """
+    old = changelog.read_text(encoding="utf-8") if changelog.is_file() else "# Changelog\n"
+    lines = old.splitlines(keepends=True)
+    headings = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    if headings and lines[headings[0]].startswith("## [Unreleased]"):
+        headings = headings[1:]
+    at = headings[0] if headings else len(lines)
+    block = text.rstrip("\n") + "\n" + ("\n" if at < len(lines) else "")
+    if at == len(lines) and lines:
+        # appended at the end: a blank line separates it from what came before
+        lines[-1] = lines[-1].rstrip("\n") + "\n\n"
+    _atomic_write(changelog, "".join([*lines[:at], block, *lines[at:]]))
+
+
+def changelog_section(release: Path, previous: Path | None) -> str:
+    """The changelog section of a new release: what changed, record by record, since ``previous``."""
+    from policydata.diff import diff
+    from policydata.releases import Release
+
+    new = Release(release)
+    lines = [f"{_section_heading(new.version)} - {new.as_of}", ""]
+    if previous is None:
+        total = sum(new.rows(n) for n in new.tables)
+        lines.append(
+            f"First data release (schema {new.schema_version}): {total} records in {len(new.tables)} tables."
+        )
+        return "\n".join(lines) + "\n"
+    changes = diff(Release(previous), new)
+    lines.append(
+        f"Data release {new.version} (schema {new.schema_version}), compared with {changes.a_version}:"
+    )
+    lines.append("")
+    lines.append(changes.to_markdown())
+    return "\n".join(lines) + "\n"
 
 
 def build_release(
@@ -113,8 +245,25 @@ def build_release(
     as_of: dt.date,
     *,
     update_index_file: bool = True,
+    changelog: Path | None = None,
 ) -> Path:
     """Validate the sources and write release ``version`` into ``releases_dir/version``.
+
+    Parameters
+    ----------
+    sources_dir
+        Folder of source CSVs, one per table.
+    releases_dir
+        Folder of releases; the new one goes into ``releases_dir/version``.
+    version
+        Calendar version ``YYYY.M.N``.
+    as_of
+        Date up to which the facts were checked; also the release's ``created`` date.
+    update_index_file
+        Add the release to ``releases_dir/index.json``.
+    changelog
+        A ``CHANGELOG.md`` to add the release's section to: the records added, removed and
+        changed since the previous release in the index.
 
     Raises
     ------
@@ -144,6 +293,18 @@ def build_release(
         raise BuildError(
             f"Release {version} exists already at {target}; releases never change.",
             hint="Choose a new version number.",
+        )
+    if (
+        changelog is not None
+        and changelog.is_file()
+        and any(
+            line.startswith(f"{_section_heading(version)} ")
+            for line in changelog.read_text(encoding="utf-8").splitlines()
+        )
+    ):
+        raise BuildError(
+            f"{changelog} has a section for data release {version} already, but the release does not exist.",
+            hint="Remove that section, or choose a new version number.",
         )
     report = validate_folder(sources_dir)
     if not report.ok:
@@ -187,14 +348,31 @@ def build_release(
         (staging / settings.DATAPACKAGE_FILE).write_text(
             json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
+        (staging / settings.MANIFEST_FILE).write_text(
+            json.dumps(manifest(version, as_of, rows, staging, sources_dir), indent=2) + "\n",
+            encoding="utf-8",
+        )
         names = sorted(p.name for p in staging.iterdir())
         sums = "".join(f"{sha256_file(staging / n)}  {n}\n" for n in names)
         (staging / settings.CHECKSUMS_NAME).write_text(sums, encoding="utf-8")
+        archive = write_archive(staging, version, as_of, [*names, settings.CHECKSUMS_NAME])
+        entry = {
+            "version": version,
+            "as_of": as_of.isoformat(),
+            "schema_version": SCHEMA_VERSION,
+            "library_version": __version__,
+            "archive": archive.name,
+            "sha256": sha256_file(archive),
+            "bytes": archive.stat().st_size,
+        }
         os.chmod(staging, 0o755)
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    previous = _previous(releases_dir, version) if changelog is not None else None
     if update_index_file:
-        update_index(releases_dir, version, as_of)
+        update_index(releases_dir, entry)
+    if changelog is not None:
+        insert_changelog_section(changelog, changelog_section(target, previous))
     return target
