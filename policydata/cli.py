@@ -319,7 +319,10 @@ def main() -> None:
     from policydata.errors import DataValidationError, PolicyDataError
 
     try:
-        app(standalone_mode=False)
+        # without standalone mode click returns a typer.Exit's code instead of exiting with it
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except DataValidationError as exc:

@@ -115,6 +115,25 @@ def build(sources: Path, releases: Path, version: str, **kwargs: Any) -> Path:
     return build_release(sources, releases, version, dt.date(2099, 1, 15), **kwargs)
 
 
+def run_cli(args: list[str], monkeypatch: Any, capsys: Any) -> tuple[int, str]:
+    """Run the CLI entry point in this process; return its exit code and what it printed.
+
+    Standard output only when the exit code is 0, else standard output and error together.
+    """
+    import sys
+
+    from policydata.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["policydata", *args])
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out if code == 0 else captured.out + captured.err
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -222,7 +241,7 @@ def serve(root: Path) -> Iterator[Server]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield state

@@ -23,6 +23,7 @@ from _releases_support import (
     build,
     drop_midway,
     event,
+    run_cli,
     send_bytes,
     send_status,
     serve,
@@ -428,3 +429,60 @@ def test_a_process_killed_mid_download_does_not_break_the_next(env: Env) -> None
     assert env.downloads(V2) == 2
     assert not any(name.startswith("downloads/") for name in env.cached_files())
     assert all(c.ok for c in cache.verify_cache())
+
+
+# -------------------------------------------------------------------------------------------------
+# The command line
+
+
+def test_cli_download_and_cache_commands(
+    env: Env, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = run_cli(["download", V2], monkeypatch, capsys)
+    assert code == 0
+    assert str(env.cache / "releases" / V2) in out
+    code, out = run_cli(["download", V1], monkeypatch, capsys)  # the embedded one: nothing to fetch
+    assert code == 0
+    assert env.downloads(V1) == 0
+
+    code, out = run_cli(["cache", "list"], monkeypatch, capsys)
+    assert code == 0
+    assert V2 in out
+
+    code, out = run_cli(["cache", "verify"], monkeypatch, capsys)
+    assert code == 0
+    (env.cache / "releases" / V2 / settings.MANIFEST_FILE).write_text("{}")
+    code, out = run_cli(["cache", "verify"], monkeypatch, capsys)
+    assert code == 1, out
+    assert f"{V2}: damaged" in out
+
+    code, out = run_cli(["download", V2, "--force"], monkeypatch, capsys)
+    assert code == 0
+    assert env.downloads(V2) == 2
+    code, out = run_cli(["cache", "clear"], monkeypatch, capsys)
+    assert code == 0
+    assert env.cached_files() == []
+
+
+@pytest.mark.parametrize(
+    ("args", "offline", "error"),
+    [
+        (["download", "2099.7.0"], "0", "release-not-found"),
+        (["download", V2], "1", "offline"),
+        (["show", "tariff_events", "--version", V2], "1", "offline"),
+    ],
+    ids=["unknown-version", "offline-download", "offline-show"],
+)
+def test_cli_errors_exit_2_with_their_code(
+    env: Env,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    offline: str,
+    error: str,
+) -> None:
+    monkeypatch.setenv(settings.ENV_OFFLINE, offline)
+    code, out = run_cli(args, monkeypatch, capsys)
+    assert code == 2
+    assert f"({error})" in out
+    assert env.server.count("") == 0
