@@ -39,7 +39,6 @@ from policydata.errors import (
     IntegrityError,
     InvalidArgumentError,
     OfflineError,
-    PolicyDataError,
     UnsafeArchiveError,
 )
 from policydata.releases import Release, index_entry, schema_version_error, version_key
@@ -51,6 +50,7 @@ log = logging.getLogger(__name__)
 
 #: A member of a release archive is a plain file name inside the archive's one top folder.
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_VERSION = re.compile(r"^\d+(?:\.\d+)*$")
 
 # Releases verified in this process, with the size and modification time of each file then: a
 # release whose files still look the same is not hashed again on every load.
@@ -160,7 +160,7 @@ def cached_releases() -> list[CachedRelease]:
         return []
     found = []
     for folder in root.iterdir():
-        if folder.name.startswith(".") or not _complete(folder):
+        if not _VERSION.match(folder.name) or not _complete(folder):
             continue
         size = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
         found.append(CachedRelease(folder.name, folder, size))
@@ -169,9 +169,7 @@ def cached_releases() -> list[CachedRelease]:
 
 def cached_versions() -> list[str]:
     """Versions of the releases in the cache."""
-    with contextlib.suppress(PolicyDataError):
-        return [c.version for c in cached_releases()]
-    return []
+    return [c.version for c in cached_releases()]
 
 
 def verify_release(folder: Path, version: str) -> None:
@@ -329,16 +327,31 @@ def download(version: str, *, force: bool = False, progress: bool | None = None)
             hint=f"Unset {settings.ENV_OFFLINE} and run 'policydata download {version}' once while "
             "online; it is then read from the cache offline.",
         )
-    with _lock(version):
-        # another process may have finished this download while we waited for the lock
-        if not force and _usable(target, version):
-            return target
-        _remove_partial(version)
-        try:
-            archive = _fetch(version, entry, progress)
-            _install(archive, version, target)
-        finally:
-            shutil.rmtree(_downloads(version), ignore_errors=True)
+    from filelock import Timeout
+
+    try:
+        with _lock(version):
+            # another process may have finished this download while we waited for the lock
+            if not force and _usable(target, version):
+                return target
+            _remove_partial(version)
+            try:
+                archive = _fetch(version, entry, progress)
+                _install(archive, version, target)
+            finally:
+                shutil.rmtree(_downloads(version), ignore_errors=True)
+    except Timeout:
+        raise DownloadError(
+            f"Another process has been downloading release {version} for more than "
+            f"{settings.LOCK_TIMEOUT:g} s.",
+            # the lock is the kernel's (flock): a process that died does not hold it any more
+            hint="Wait for that process to finish, then try again.",
+        ) from None
+    except OSError as exc:  # the network errors were turned into DownloadError already
+        raise DownloadError(
+            f"Could not write release {version} into the cache {cache_dir()}: {exc}.",
+            hint=f"Free some space, or set {settings.ENV_CACHE_DIR} to a folder you can write to.",
+        ) from None
     return target
 
 
