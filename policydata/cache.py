@@ -41,7 +41,7 @@ from policydata.errors import (
     OfflineError,
     UnsafeArchiveError,
 )
-from policydata.releases import Release, index_entry, schema_version_error, version_key
+from policydata.releases import Release, index_entry, not_found, schema_version_error, version_key
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
@@ -313,6 +313,8 @@ def download(version: str, *, force: bool = False, progress: bool | None = None)
     ...
     policydata.errors.ReleaseNotFoundError: No release '1999.1.0' is known to this installation. ...
     """
+    if not _VERSION.match(version):  # it becomes part of a path and a URL
+        raise not_found(version)
     target = _releases() / version
     if not force and _usable(target, version):
         return target

@@ -486,3 +486,12 @@ def test_cli_errors_exit_2_with_their_code(
     assert code == 2
     assert f"({error})" in out
     assert env.server.count("") == 0
+
+
+@pytest.mark.parametrize(
+    "version", ["../2099.2.0", "2099.2.0/../../x", ""], ids=["parent", "nested", "empty"]
+)
+def test_a_version_that_is_not_a_version_is_refused(env: Env, version: str) -> None:
+    with pytest.raises(ReleaseNotFoundError):
+        cache.download(version)
+    assert env.server.count("") == 0
