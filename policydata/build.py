@@ -339,9 +339,10 @@ def build_release(
                     "path": file.name,
                     "format": "parquet",
                     "mediatype": "application/vnd.apache.parquet",
-                    "bytes": file.stat().st_size,
-                    "hash": f"sha256:{sha256_file(file)}",
-                    "schema": table_schema(info),
+                    # not the standard "bytes"/"hash": frictionless reads Parquet through pyarrow,
+                    # never sees the byte stream and would report both as mismatched
+                    "integrity": {"sha256": sha256_file(file), "bytes": file.stat().st_size},
+                    "schema": table_schema(info, for_parquet=True),
                 }
             )
         package = datapackage(version, as_of, resources, rows)

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from policydata import settings
@@ -29,8 +30,10 @@ app.add_typer(schemas_app, name="schemas")
 cache_app = typer.Typer(help="Downloaded releases in the user cache.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# a pipe or a CI log has no width; give tables room instead of rich's 80-column default
+_WIDTH = None if sys.stdout.isatty() else 160
+out = Console(highlight=False, width=_WIDTH)
+err = Console(stderr=True, highlight=False, width=_WIDTH)
 
 EXIT_INVALID = 1
 EXIT_ERROR = 2
@@ -290,15 +293,7 @@ def overview(
         "tariff_events",
         version=version,
         backend="arrow",
-        columns=[
-            "event_id",
-            "imposing",
-            "target",
-            "effective_date",
-            "rate_pct",
-            "combines",
-            "status",
-        ],
+        columns=["effective_date", "event_id", "authority", "rate_pct", "combines", "status"],
         filters=[
             ("imposing", "in", ["USA", "CHN"]),
             ("target", "in", ["USA", "CHN"]),
@@ -319,27 +314,26 @@ def main() -> None:
     from policydata.errors import DataValidationError, PolicyDataError
 
     try:
-        # without standalone mode click returns a typer.Exit's code instead of exiting with it
+        # without standalone mode click returns the exit code of typer.Exit instead of raising
         code = app(standalone_mode=False)
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except DataValidationError as exc:
-        err.print(f"[bold red]error[/] ({exc.code}): {exc}", markup=True)
+        err.print(f"[bold red]error[/] ({exc.code}): {escape(str(exc))}", markup=True)
         if exc.report is not None:
             _print_report(exc.report, Format.text)
         sys.exit(EXIT_INVALID)
     except PolicyDataError as exc:
-        err.print(f"[bold red]error[/] ({exc.code}): {exc}", markup=True)
+        err.print(f"[bold red]error[/] ({exc.code}): {escape(str(exc))}", markup=True)
         sys.exit(EXIT_ERROR)
-    except Exception as exc:  # click's usage errors and anything unexpected
-        import click  # type: ignore[import-not-found,unused-ignore]
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(EXIT_ERROR)
-        if isinstance(exc, click.exceptions.Abort):
+    except typer.Abort:
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:
+        # usage errors of click (or the copy of click that newer typer versions carry)
+        show = getattr(exc, "show", None)
+        if callable(show) and hasattr(exc, "exit_code"):
+            show()
             sys.exit(EXIT_ERROR)
         err.print(
             f"internal error: {type(exc).__name__}: {exc}. This is a bug in policydata; please "

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,6 +38,8 @@ from policydata.schemas import SCHEMA_VERSION
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     """The hex sha256 of a file, read in chunks."""
+    import hashlib
+
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         while block := fh.read(chunk):
