@@ -1,8 +1,8 @@
 """Hatch build hook: put the newest data release, and the release index, inside the wheel.
 
 The releases live in ``datasets/releases/`` at the top of the repository; only the newest one (as named
-by ``datasets/releases/index.json``) ships in the wheel, under ``policydata/_embedded/<version>/``,
-without its archive (the same files again). The index itself ships as
+by ``datasets/releases/index.json``) ships in the wheel, under ``policydata/_embedded/<version>/``.
+The index itself ships as
 ``policydata/_embedded/index.json``: it is what an installed library trusts when it downloads any
 other release (the archive's sha256 must match its entry).
 """
@@ -31,8 +31,7 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
                 f"index.json names {newest} as the newest release but {release_dir} has no "
                 "datapackage.json; run 'policydata release' first"
             )
-        archives = {entry["archive"] for entry in index["releases"] if "archive" in entry}
         for path in sorted(release_dir.iterdir()):
-            if path.is_file() and path.name not in archives:
+            if path.is_file():
                 build_data["force_include"][str(path)] = f"policydata/_embedded/{newest}/{path.name}"
         build_data["force_include"][str(index_path)] = "policydata/_embedded/index.json"

@@ -1,14 +1,20 @@
-"""Build a data release from the source CSVs.
+"""Build a data release from the source CSVs, and its archive.
 
-A release folder holds deterministic Parquet (one file per table), ``datapackage.json``,
-``MANIFEST.json``, ``SHA256SUMS`` and the release archive ``policydata-<version>.zip`` (the same
-files, ready to attach to a GitHub release); ``index.json`` beside the release folders lists every
-release with its archive's sha256, which is what a download is checked against.
+A release folder ``<releases>/<version>/`` holds deterministic Parquet (one file per table),
+``datapackage.json`` and ``SHA256SUMS``, and never changes once written. Its archive
+``<releases>/archives/policydata-<version>.zip`` holds the same files plus ``MANIFEST.json`` (as-of
+date, source commit, row counts, schema and library versions, every file's checksum), ready to attach
+to a GitHub release; ``index.json`` lists every release with its archive's name, sha256 and size,
+which is what a download is checked against.
+
+The archive is a function of the release folder and its index entry alone, so it can be rebuilt byte
+for byte at any time (``policydata archive VERSION``) and need not be committed; the source commit
+lives in the index entry because the folder must not depend on git (rebuilding from the same
+sources gives the same bytes, whatever commit the repository is at).
 
 The release is written to a temporary folder next to its destination and moved into place only when
 complete, so a failed build leaves nothing behind. A release that exists already is never changed.
-The same sources give byte-identical files, archive included: nothing depends on the clock, the
-machine or the order a folder is listed in.
+Nothing depends on the clock, the machine or the order a folder is listed in.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from policydata import settings
 from policydata.__about__ import __version__
 from policydata.catalog import TABLES
 from policydata.errors import BuildError, DataValidationError
-from policydata.releases import read_index, sha256_file, version_key
+from policydata.releases import Release, read_checksums, read_index, sha256_file, version_key
 from policydata.schemas import SCHEMA_VERSION
 
 VERSION_PATTERN = re.compile(r"^\d{4}\.(?:[1-9]|1[0-2])\.\d+$")
@@ -101,7 +107,6 @@ def datapackage(
         "resources": resources,
         "policydata": {
             "schema_version": SCHEMA_VERSION,
-            "library_version": __version__,
             "as_of": as_of.isoformat(),
             "rows": rows,
         },
@@ -119,57 +124,122 @@ def _git(sources_dir: Path, *args: str) -> str | None:
 
 
 def source_commit(sources_dir: Path) -> tuple[str | None, bool | None]:
-    """The git commit the sources were read at, and whether they differ from it.
+    """The last commit that changed the source CSVs, and whether they have uncommitted changes.
 
+    The last commit that changed them, not HEAD: a rebuild at a later commit names the same one.
     ``(None, None)`` outside a git repository (or without git).
     """
-    commit = _git(sources_dir, "rev-parse", "HEAD")
-    if commit is None:
+    files = [f"{name}.csv" for name in TABLES]
+    if _git(sources_dir, "rev-parse", "--is-inside-work-tree") != "true":
         return None, None
-    status = _git(sources_dir, "status", "--porcelain", "--", ".")
-    return commit, bool(status)
+    commit = _git(sources_dir, "log", "-1", "--format=%H", "--", *files) or None
+    status = _git(sources_dir, "status", "--porcelain", "--", *files)
+    return commit, bool(status) or commit is None
 
 
-def manifest(
-    version: str, as_of: dt.date, rows: Mapping[str, int], folder: Path, sources_dir: Path
-) -> dict[str, Any]:
-    """``MANIFEST.json``: what the release is, what it was built from, and every file's checksum."""
-    commit, dirty = source_commit(sources_dir)
-    files = sorted(p.name for p in folder.iterdir() if p.is_file())
+def manifest(folder: Path, entry: Mapping[str, Any]) -> dict[str, Any]:
+    """``MANIFEST.json`` of a release's archive, made from the release folder and its index entry.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> m = manifest(policydata.open_release().path, {"source_commit": None})
+    >>> sorted(m)[:3]
+    ['as_of', 'files', 'library_version']
+    """
+    release = Release(folder)
+    sums = read_checksums(folder / settings.CHECKSUMS_NAME)
     return {
         "name": settings.DATAPACKAGE_NAME,
-        "version": version,
-        "as_of": as_of.isoformat(),
-        "schema_version": SCHEMA_VERSION,
-        "library_version": __version__,
-        "source_commit": commit,
-        "source_dirty": dirty,
-        "rows": dict(rows),
-        "files": {
-            n: {"bytes": (folder / n).stat().st_size, "sha256": sha256_file(folder / n)} for n in files
-        },
+        "version": release.version,
+        "as_of": release.as_of,
+        "schema_version": release.schema_version,
+        "library_version": entry.get("library_version"),
+        "source_commit": entry.get("source_commit"),
+        "source_dirty": entry.get("source_dirty"),
+        "rows": dict(release.meta.get("rows", {})),
+        "files": {n: {"bytes": (folder / n).stat().st_size, "sha256": sums[n]} for n in sorted(sums)},
         "note": "rate_pct values are the additional ad valorem rates the legal texts set (statutory "
         "rates), not duties actually collected.",
     }
 
 
-def write_archive(folder: Path, version: str, as_of: dt.date, names: list[str]) -> Path:
-    """Write ``policydata-<version>.zip`` with ``names`` from ``folder`` under one top folder.
+def write_archive(folder: Path, entry: Mapping[str, Any], out_dir: Path) -> Path:
+    """Write ``policydata-<version>.zip`` of a release folder into ``out_dir``; return its path.
 
-    Members are stored uncompressed (the Parquet files are compressed already), in sorted order,
-    with a fixed time stamp and permissions, so the archive is byte-identical on every rebuild.
+    Members: the files ``SHA256SUMS`` lists, ``SHA256SUMS`` itself and ``MANIFEST.json``, under one
+    top folder, stored uncompressed (the Parquet files are compressed already), in sorted order,
+    with a fixed time stamp (the as-of date) and fixed permissions: byte-identical on every rebuild.
     """
-    archive = folder / settings.archive_name(version)
-    prefix = archive.name.removesuffix(".zip")
+    release = Release(folder)
+    sums = read_checksums(folder / settings.CHECKSUMS_NAME)
+    members = {name: (folder / name).read_bytes() for name in [*sums, settings.CHECKSUMS_NAME]}
+    members[settings.MANIFEST_FILE] = (json.dumps(manifest(folder, entry), indent=2) + "\n").encode()
+    as_of = dt.date.fromisoformat(release.as_of)
     stamp = (max(as_of.year, 1980), as_of.month, as_of.day, 0, 0, 0)
-    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as zf:
-        for name in sorted(names):
-            info = zipfile.ZipInfo(f"{prefix}/{name}", date_time=stamp)
-            info.create_system = 3  # unix, so the permission bits below mean the same everywhere
-            info.external_attr = 0o100644 << 16
-            info.compress_type = zipfile.ZIP_STORED
-            zf.writestr(info, (folder / name).read_bytes())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    archive = out_dir / settings.archive_name(release.version)
+    prefix = archive.name.removesuffix(".zip")
+    fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{archive.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as zf:
+            for name in sorted(members):
+                info = zipfile.ZipInfo(f"{prefix}/{name}", date_time=stamp)
+                info.create_system = 3  # unix, so the permission bits below mean the same everywhere
+                info.external_attr = 0o100644 << 16
+                info.compress_type = zipfile.ZIP_STORED
+                zf.writestr(info, members[name])
+        os.replace(tmp, archive)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return archive
+
+
+def archive_release(releases_dir: Path, version: str) -> dict[str, Any]:
+    """Write the archive of a release that exists already, and record it in ``index.json``.
+
+    For a release built before archives existed, the source commit recorded is the commit that
+    added the release folder (its sources were committed with it). When the index records an
+    archive sha256 already, the new archive must have it: the release folder must not have changed.
+
+    Returns
+    -------
+    dict
+        The release's index entry.
+
+    Raises
+    ------
+    BuildError
+        If the index does not list the release, or the archive differs from the recorded one.
+    IntegrityError
+        If a file of the release folder does not match its ``SHA256SUMS``.
+    """
+    index = read_index(releases_dir / settings.INDEX_FILE) or {"releases": []}
+    found = [r for r in index["releases"] if r["version"] == version]
+    if not found:
+        raise BuildError(
+            f"{releases_dir / settings.INDEX_FILE} does not list release {version}.",
+            hint="Archive a release that 'policydata release' built.",
+        )
+    folder = releases_dir / version
+    Release(folder).verify()
+    entry = dict(found[0])
+    if "source_commit" not in entry:
+        commit = _git(folder, "log", "--diff-filter=A", "-1", "--format=%H", "--", ".") or None
+        entry["source_commit"], entry["source_dirty"] = commit, (False if commit else None)
+    archive = write_archive(folder, entry, releases_dir / settings.ARCHIVES_DIR)
+    digest, size = sha256_file(archive), archive.stat().st_size
+    if entry.get("sha256") not in (None, digest):
+        archive.unlink()
+        raise BuildError(
+            f"The archive of release {version} now has sha256 {digest}, but the index records "
+            f"{entry['sha256']}: the release folder or its index entry changed.",
+            hint="Restore them from git; a published release never changes.",
+        )
+    entry.update(archive=archive.name, sha256=digest, bytes=size)
+    update_index(releases_dir, entry)
+    return entry
 
 
 def update_index(releases_dir: Path, entry: Mapping[str, Any]) -> None:
@@ -219,7 +289,6 @@ def insert_changelog_section(changelog: Path, text: str) -> None:
 def changelog_section(release: Path, previous: Path | None) -> str:
     """The changelog section of a new release: what changed, record by record, since ``previous``."""
     from policydata.diff import diff
-    from policydata.releases import Release
 
     new = Release(release)
     lines = [f"{_section_heading(new.version)} - {new.as_of}", ""]
@@ -349,28 +418,25 @@ def build_release(
         (staging / settings.DATAPACKAGE_FILE).write_text(
             json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-        (staging / settings.MANIFEST_FILE).write_text(
-            json.dumps(manifest(version, as_of, rows, staging, sources_dir), indent=2) + "\n",
-            encoding="utf-8",
-        )
         names = sorted(p.name for p in staging.iterdir())
         sums = "".join(f"{sha256_file(staging / n)}  {n}\n" for n in names)
         (staging / settings.CHECKSUMS_NAME).write_text(sums, encoding="utf-8")
-        archive = write_archive(staging, version, as_of, [*names, settings.CHECKSUMS_NAME])
-        entry = {
-            "version": version,
-            "as_of": as_of.isoformat(),
-            "schema_version": SCHEMA_VERSION,
-            "library_version": __version__,
-            "archive": archive.name,
-            "sha256": sha256_file(archive),
-            "bytes": archive.stat().st_size,
-        }
         os.chmod(staging, 0o755)
         staging.rename(target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    commit, dirty = source_commit(sources_dir)
+    entry: dict[str, Any] = {
+        "version": version,
+        "as_of": as_of.isoformat(),
+        "schema_version": SCHEMA_VERSION,
+        "library_version": __version__,
+        "source_commit": commit,
+        "source_dirty": dirty,
+    }
+    archive = write_archive(target, entry, releases_dir / settings.ARCHIVES_DIR)
+    entry.update(archive=archive.name, sha256=sha256_file(archive), bytes=archive.stat().st_size)
     previous = _previous(releases_dir, version) if changelog is not None else None
     if update_index_file:
         update_index(releases_dir, entry)

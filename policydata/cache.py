@@ -21,6 +21,7 @@ The HTTP work (retries, temporary file, hash check, atomic move) is pooch's.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import re
@@ -41,7 +42,14 @@ from policydata.errors import (
     OfflineError,
     UnsafeArchiveError,
 )
-from policydata.releases import Release, index_entry, not_found, schema_version_error, version_key
+from policydata.releases import (
+    Release,
+    index_entry,
+    not_found,
+    read_checksums,
+    schema_version_error,
+    version_key,
+)
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
@@ -187,9 +195,21 @@ def verify_release(folder: Path, version: str) -> None:
             f"{folder} holds release {release.version}, expected {version}.",
             hint="Clear it with 'policydata cache clear' and download again.",
         )
-    from policydata.releases import read_checksums
-
-    listed = set(read_checksums(folder / settings.CHECKSUMS_NAME)) | {settings.CHECKSUMS_NAME}
+    sums = read_checksums(folder / settings.CHECKSUMS_NAME)
+    # MANIFEST.json comes with the archive and is not in SHA256SUMS; it must agree with it
+    manifest = folder / settings.MANIFEST_FILE
+    if manifest.is_file():
+        try:
+            files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+            agrees = {name: info["sha256"] for name, info in files.items()} == sums
+        except (ValueError, KeyError, TypeError, AttributeError):
+            agrees = False
+        if not agrees:
+            raise IntegrityError(
+                f"{manifest} does not agree with {settings.CHECKSUMS_NAME}.",
+                hint="Clear it with 'policydata cache clear' and download again.",
+            )
+    listed = set(sums) | {settings.CHECKSUMS_NAME, settings.MANIFEST_FILE}
     extra = sorted(p.name for p in folder.iterdir() if p.name not in listed)
     if extra:
         raise IntegrityError(

@@ -177,11 +177,26 @@ def release(
     index = read_index(releases / settings.INDEX_FILE) or {}
     for entry in index.get("releases", []):
         if entry["version"] == version:
-            out.print(
-                f"archive {target / entry['archive']} ({entry['bytes']} bytes, sha256 {entry['sha256']})"
-            )
+            _print_archive(releases, entry)
     if write_changelog:
         out.print(f"updated {changelog}")
+
+
+def _print_archive(releases: Path, entry: dict[str, Any]) -> None:
+    path = releases / settings.ARCHIVES_DIR / entry["archive"]
+    out.print(f"archive {path} ({entry['bytes']} bytes, sha256 {entry['sha256']})", markup=False)
+    out.print(f"attach it to the GitHub release tagged {entry['version']}", markup=False)
+
+
+@app.command()
+def archive(
+    version: Annotated[str, typer.Argument(help="Version of an existing release.")],
+    releases: Annotated[Path, typer.Option(help="Folder of releases.")] = Path("datasets/releases"),
+) -> None:
+    """Write the archive of an existing release (byte for byte the same every time) and index it."""
+    from policydata.build import archive_release
+
+    _print_archive(releases, archive_release(releases, version))
 
 
 @app.command("diff")

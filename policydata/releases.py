@@ -211,6 +211,17 @@ class Release:
         value: dict[str, Any] = self.datapackage.get("policydata", {})
         return value
 
+    @functools.cached_property
+    def manifest(self) -> dict[str, Any]:
+        """The parsed ``MANIFEST.json`` of a downloaded release; empty for one that has none."""
+        try:
+            data: dict[str, Any] = json.loads(
+                (self.path / settings.MANIFEST_FILE).read_text(encoding="utf-8")
+            )
+        except (FileNotFoundError, json.JSONDecodeError):
+            return {}
+        return data
+
     @property
     def schema_version(self) -> str:
         """Version of the table schemas the release was built with."""
@@ -232,7 +243,7 @@ class Release:
 
     def check_schema_version(self) -> None:
         """Refuse a release whose schema major version this library cannot read."""
-        error = schema_version_error(self.version, self.schema_version, self.meta.get("library_version"))
+        error = schema_version_error(self.version, self.schema_version, self.manifest.get("library_version"))
         if error is not None:
             raise error
 

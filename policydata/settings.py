@@ -30,6 +30,8 @@ CHECKSUMS_NAME: Final = "SHA256SUMS"
 DATAPACKAGE_FILE: Final = "datapackage.json"
 INDEX_FILE: Final = "index.json"
 MANIFEST_FILE: Final = "MANIFEST.json"
+#: Folder of release archives, beside the release folders (built, not committed).
+ARCHIVES_DIR: Final = "archives"
 CHANGELOG_FILE: Final = "CHANGELOG.md"
 
 

@@ -8,9 +8,14 @@ from __future__ import annotations
 import json
 import sys
 
-import policydata
 
-print("ready", flush=True)
-version = sys.argv[1]
-table = policydata.load("tariff_events", version=version, backend="arrow")
-print(json.dumps({"version": version, "events": sorted(table["event_id"].to_pylist())}), flush=True)
+def main(version: str) -> None:
+    import policydata
+
+    print("ready", flush=True)
+    table = policydata.load("tariff_events", version=version, backend="arrow")
+    print(json.dumps({"version": version, "events": sorted(table["event_id"].to_pylist())}), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -63,16 +63,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @dataclass
 class Env:
-    root: Path  # served by the server: <root>/<version>/<archive>, and the index
+    releases: Path  # the release folders and the index this "installation" trusts
+    served: Path  # what the server serves: <served>/<version>/<archive>
     cache: Path
     server: Server
 
     @property
     def index(self) -> Path:
-        return self.root / settings.INDEX_FILE
+        return self.releases / settings.INDEX_FILE
 
     def archive(self, version: str) -> Path:
-        return self.root / version / settings.archive_name(version)
+        return self.served / version / settings.archive_name(version)
 
     def archive_path(self, version: str) -> str:
         return f"/{version}/{settings.archive_name(version)}"
@@ -117,7 +118,7 @@ class Env:
                 settings.ENV_INDEX: str(self.index),
                 settings.ENV_RELEASES_URL: self.server.url,
                 settings.ENV_CACHE_DIR: str(self.cache),
-                settings.ENV_RELEASE_DIR: str(self.root / V1),
+                settings.ENV_RELEASE_DIR: str(self.releases / V1),
                 settings.ENV_DOWNLOAD_TIMEOUT: "10",
             }
         )
@@ -127,10 +128,14 @@ class Env:
 
 @pytest.fixture
 def env(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
-    root = tmp_path / "served"
-    shutil.copytree(built, root)
-    with serve(root) as server:
-        state = Env(root, tmp_path / "cache", server)
+    releases, served = tmp_path / "releases", tmp_path / "served"
+    shutil.copytree(built, releases)
+    for archive in (releases / settings.ARCHIVES_DIR).iterdir():
+        version = archive.name.removeprefix("policydata-").removesuffix(".zip")
+        (served / version).mkdir(parents=True)
+        shutil.copy(archive, served / version / archive.name)
+    with serve(served) as server:
+        state = Env(releases, served, tmp_path / "cache", server)
         for key in [k for k in os.environ if k.startswith("POLICYDATA_")]:
             monkeypatch.delenv(key)
         for key, value in state.environ().items():
@@ -160,7 +165,7 @@ def test_downloads_checks_and_caches_a_release(env: Env) -> None:
 
 
 def test_the_embedded_release_is_never_downloaded(env: Env) -> None:
-    assert policydata.open_release(V1).path == env.root / V1
+    assert policydata.open_release(V1).path == env.releases / V1
     assert event_ids(V1) == ["USA-CHN-2099-TEST-A"]
     assert env.server.count("") == 0
     assert env.cached_files() == []
@@ -341,12 +346,13 @@ def test_offline_with_nothing_cached(env: Env, monkeypatch: pytest.MonkeyPatch) 
 # The cache on disk
 
 
-def test_corrupted_cache_is_found_by_verify_and_by_the_next_load(env: Env) -> None:
+@pytest.mark.parametrize("name", ["tariff_events.parquet", settings.MANIFEST_FILE, settings.CHECKSUMS_NAME])
+def test_corrupted_cache_is_found_by_verify_and_by_the_next_load(env: Env, name: str) -> None:
     path = cache.download(V2)
-    parquet = path / "tariff_events.parquet"
-    data = bytearray(parquet.read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    parquet.write_bytes(bytes(data))
+    file = path / name
+    data = bytearray(file.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    file.write_bytes(bytes(data))
 
     checks = {c.version: c for c in cache.verify_cache()}
     assert not checks[V2].ok
@@ -451,7 +457,7 @@ def test_cli_download_and_cache_commands(
 
     code, out = run_cli(["cache", "verify"], monkeypatch, capsys)
     assert code == 0
-    (env.cache / "releases" / V2 / settings.MANIFEST_FILE).write_text("{}")
+    (env.cache / "releases" / V2 / "sectors.parquet").write_bytes(b"damaged")
     code, out = run_cli(["cache", "verify"], monkeypatch, capsys)
     assert code == 1, out
     assert f"{V2}: damaged" in out

@@ -64,9 +64,9 @@ def test_wheel_carries_the_newest_release_and_the_index(wheel: Path) -> None:
         index = json.loads(zf.read("policydata/_embedded/index.json"))
     assert [r["version"] for r in index["releases"]] == [V1, V2]
     assert f"policydata/_embedded/{V2}/{settings.DATAPACKAGE_FILE}" in names
-    assert f"policydata/_embedded/{V2}/{settings.MANIFEST_FILE}" in names
+    assert f"policydata/_embedded/{V2}/{settings.CHECKSUMS_NAME}" in names
     assert not any(V1 in n for n in names)  # only the newest release is embedded
-    assert not any(n.endswith(".zip") for n in names)  # the archive would be the same files again
+    assert not any(n.endswith(".zip") for n in names)
 
 
 def test_installed_wheel_uses_its_own_index(wheel: Path, tmp_path: Path) -> None:
