@@ -284,6 +284,8 @@ def clear_cache(versions: Sequence[str] | None = None) -> list[str]:
     targets = [c.version for c in cached_releases()] if versions is None else list(versions)
     removed = []
     for version in targets:
+        if not (_releases() / version).exists() and not _downloads(version).exists():
+            continue
         with _lock(version):
             folder = _releases() / version
             _remove_partial(version)
