@@ -212,8 +212,8 @@ def diff_cmd(
     if format is DiffFormat.json:
         sys.stdout.write(changes.to_json() + "\n")
         return
-    out.print(f"{changes.a_version} -> {changes.b_version}", markup=False)
-    out.print(changes.to_markdown(), markup=False)
+    # plain text, unwrapped: the Markdown list can be pasted as it is
+    sys.stdout.write(f"{changes.a_version} -> {changes.b_version}\n{changes.to_markdown()}\n")
 
 
 @app.command()
