@@ -28,6 +28,9 @@ from policydata.schemas._base import (
 from policydata.schemas._patterns import TEXT
 from policydata.validate.read import Issue, LoadedTable
 
+# pyarrow.compute is bound as ``Any`` in the functions below (``pc: Any = import_module(...)``):
+# its stubs type each kernel for arrays or scalars, not for the chunked columns a table holds.
+
 if TYPE_CHECKING:
     pass
 

@@ -618,7 +618,7 @@ def read_parquet_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | 
         if pa.types.is_dictionary(column.type):
             if pa.types.is_string(column.type.value_type) and s.kind == "string":
                 # checks run once per distinct value on the dictionary the file already has
-                encoded = column.unify_dictionaries().combine_chunks()
+                encoded: Any = column.unify_dictionaries().combine_chunks()
                 loaded.views[s.name] = (encoded.dictionary, encoded.indices)
                 arrays.append(pa.chunked_array([pc.take(encoded.dictionary, encoded.indices)]))
                 continue
