@@ -63,6 +63,8 @@ LayerStatus: TypeAlias = Literal["applies", "may apply", "excluded"]
 DateLike: TypeAlias = "dt.date | str"
 
 _NO, _MAYBE, _YES = 0, 1, 2
+#: the ``query`` of a stack or timeline asked without an HS code or sector
+GENERIC_QUERY = "no product given"
 _HS_QUERY = re.compile(r"^\d{2}(?:\d{2}){0,4}$")
 _LISTED_LENGTHS = (4, 6, 8, 10)
 _RATE_COMBINES = ("stacks", "replaces")
@@ -308,7 +310,7 @@ def _query(data: _Data, hs_code: str | None, sector: str | None) -> _Query:
                 hint=f"Sectors with HS codes include: {known or 'none'}.",
             )
         return _Query(codes, f"sector {sector} (HS {', '.join(codes)})", sector=sector)
-    return _Query(None, "a product on no list")
+    return _Query(None, GENERIC_QUERY)
 
 
 # --- coverage -------------------------------------------------------------------------------------
@@ -786,7 +788,9 @@ def rate_timeline(
     order = {TOTAL: 0, TOTAL_WITH_MAY_APPLY: 1}
     frame["_o"] = frame["series"].map(lambda v: order.get(v, 2))
     frame = frame.sort_values(["_o", "series", "start", "event_id"], kind="stable").drop(columns="_o")
-    return frame.reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
+    frame.attrs["version"] = data.version
+    return frame
 
 
 # --- every product, every day -------------------------------------------------------------------
