@@ -24,7 +24,8 @@ def run(start: str, end: str) -> tuple[float, list[str]]:
         cells = panel.total.size
         lines.append(
             f"  {imposing}->{target}: {len(panel.codes)} codes x {panel.total.shape[1]} days = {cells:,} "
-            f"cells; highest total {panel.total.max():g}%, with may-apply {panel.total_with_may_apply.max():g}%"
+            f"cells; highest total {panel.total.max():g}%, "
+            f"with may-apply {panel.total_with_may_apply.max():g}%"
         )
     return time.perf_counter() - began, lines
 
