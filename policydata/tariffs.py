@@ -798,29 +798,43 @@ def rate_timeline(
 
 @dataclass(frozen=True)
 class RatePanel:
-    """Daily totals for many HS codes: arrays of shape (codes, days).
+    """Daily totals for many HS codes.
 
-    ``total`` counts the layers that apply, ``total_with_may_apply`` adds those that may apply.
+    Codes that every event treats alike share one row of ``pattern_total`` (patterns x days);
+    ``pattern[i]`` is the row of ``codes[i]``. ``total`` and ``total_with_may_apply`` expand these to
+    arrays of shape (codes, days) on first use. ``total`` counts the layers that apply,
+    ``total_with_may_apply`` adds those that may apply.
     """
 
     imposing: str
     target: str
     codes: tuple[str, ...]
     dates: npt.NDArray[np.datetime64]
-    total: npt.NDArray[np.float64]
-    total_with_may_apply: npt.NDArray[np.float64]
+    pattern: npt.NDArray[np.intp]
+    pattern_total: npt.NDArray[np.float64]
+    pattern_total_with_may_apply: npt.NDArray[np.float64]
+
+    @functools.cached_property
+    def total(self) -> npt.NDArray[np.float64]:
+        """Total of the layers that apply, shape (codes, days)."""
+        return self.pattern_total[self.pattern]
+
+    @functools.cached_property
+    def total_with_may_apply(self) -> npt.NDArray[np.float64]:
+        """Total with the layers that may apply, shape (codes, days)."""
+        return self.pattern_total_with_may_apply[self.pattern]
 
     def to_frame(self, which: str = TOTAL) -> pd.DataFrame:
-        """One of the two arrays as a wide DataFrame: a row per code, a column per day."""
+        """One of the two totals as a wide DataFrame: a row per code, a column per day."""
         import pandas as pd
 
-        values = {TOTAL: self.total, TOTAL_WITH_MAY_APPLY: self.total_with_may_apply}
-        if which not in values:
+        if which not in (TOTAL, TOTAL_WITH_MAY_APPLY):
             raise InvalidArgumentError(
                 f"which={which!r} is not a series of the panel.",
                 hint=f"Choose {TOTAL!r} or {TOTAL_WITH_MAY_APPLY!r}.",
             )
-        return pd.DataFrame(values[which], index=pd.Index(self.codes, name="hs_code"), columns=self.dates)
+        values = self.total if which == TOTAL else self.total_with_may_apply
+        return pd.DataFrame(values, index=pd.Index(self.codes, name="hs_code"), columns=self.dates)
 
 
 class _CodeIndex:
@@ -902,8 +916,8 @@ def rate_panel(
     days = (last - first).days + 1
     dates = np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
     if not codes or not events:
-        zeros = np.zeros((len(codes), days))
-        return RatePanel(imp, tgt, codes, dates, zeros, zeros.copy())
+        zeros = np.zeros((1, days))
+        return RatePanel(imp, tgt, codes, dates, np.zeros(len(codes), dtype=np.intp), zeros, zeros.copy())
     code_index = _CodeIndex(codes)
     matrix = np.stack(
         [code_index.levels(e, data.products.get(e.event_id, _NO_PRODUCTS)) for e in events], axis=1
@@ -933,5 +947,4 @@ def rate_panel(
             target_array[p, b] -= rate
     sure_daily = np.round(np.cumsum(sure, axis=1)[:, :days], 6)
     with_daily = np.round(sure_daily + np.cumsum(maybe, axis=1)[:, :days], 6)
-    flat = inverse.reshape(-1)
-    return RatePanel(imp, tgt, codes, dates, sure_daily[flat], with_daily[flat])
+    return RatePanel(imp, tgt, codes, dates, inverse.reshape(-1).astype(np.intp), sure_daily, with_daily)
