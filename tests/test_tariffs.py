@@ -354,3 +354,39 @@ def test_bad_arguments(release: Path, kwargs: dict[str, Any], field: str) -> Non
 def test_timeline_window_must_be_ordered(release: Path) -> None:
     with pytest.raises(InvalidArgumentError):
         rate_timeline("USA", "CHN", "2099-02-01", "2099-01-01")
+
+
+def test_partial_replacement_leaves_the_rest_in_place() -> None:
+    # A replacement that lists only some products supersedes the earlier rate for those products
+    # alone. The validator asks a replaced event to end when it is replaced (replace-gap), so this
+    # case cannot be built into a release; it is checked on the engine directly.
+    from policydata import tariffs as t
+
+    def ev(event_id: str, **kw: Any) -> t._Event:
+        base: dict[str, Any] = {
+            "imposing": "USA", "target": "CHN", "title": "Synthetic", "authority": "us-section-301",
+            "action": "impose", "combines": "stacks", "amends": None, "end": None,
+            "coverage": "listed-products", "encoded": True, "status": "in-force",
+        }  # fmt: skip
+        return t._Event(event_id=event_id, **{**base, **kw})
+
+    events = (
+        ev("USA-CHN-2099-TEST-P", effective=D(2099, 1, 1), rate=7.5, encoded=False),
+        ev("USA-CHN-2099-TEST-P2", combines="replaces", amends="USA-CHN-2099-TEST-P",
+           effective=D(2099, 6, 1), rate=25),
+    )  # fmt: skip
+    data = t._Data("2099.0.0", events, {"USA-CHN-2099-TEST-P2": t._Products.of(["850760"])}, {}, ("850760",))
+    pair = data.pair("USA", "CHN")
+
+    def statuses(code: str, day: dt.date) -> dict[str, tuple[float, str]]:
+        query = t._Query((code,), code)
+        segs = t._segments(pair, t._coverage(pair, data, query))
+        return {
+            s.event.event_id: (s.event.rate or 0.0, s.status)
+            for s in segs
+            if s.start <= day and (s.stop is None or day < s.stop)
+        }
+
+    assert statuses("850760", D(2099, 5, 1)) == {"USA-CHN-2099-TEST-P": (7.5, "may apply")}
+    assert statuses("850760", D(2099, 7, 1)) == {"USA-CHN-2099-TEST-P2": (25, "applies")}
+    assert statuses("950300", D(2099, 7, 1)) == {"USA-CHN-2099-TEST-P": (7.5, "may apply")}
