@@ -399,7 +399,8 @@ def _segments(pair: _Pair, cover: Coverage) -> list[_Segment]:
         points: dict[dt.date, set[str]] = {start: {node.event_id}}
         if stop is not None:
             points.setdefault(stop, set()).add(node.event_id)
-        # (from, kind, event): 'cut' supersedes, 'may' casts doubt from that day on
+        # (from, to, kind, event, reason): exclusions that apply, and the doubt cast by replacements
+        # or exclusions that may apply; a replacement that surely covers the product ends this segment
         changes: list[tuple[dt.date, dt.date | None, str, _Event, str]] = []
         for child in pair.children.get(node.event_id, ()):
             c_level, c_reason = cover[child.event_id]
