@@ -1,7 +1,10 @@
-"""Hatch build hook: put the newest data release inside the wheel.
+"""Hatch build hook: put the newest data release, and the release index, inside the wheel.
 
 The releases live in ``datasets/releases/`` at the top of the repository; only the newest one (as named
 by ``datasets/releases/index.json``) ships in the wheel, under ``policydata/_embedded/<version>/``.
+The index itself ships as
+``policydata/_embedded/index.json``: it is what an installed library trusts when it downloads any
+other release (the archive's sha256 must match its entry).
 """
 
 from __future__ import annotations
@@ -31,3 +34,4 @@ class CustomBuildHook(BuildHookInterface):  # type: ignore[type-arg]
         for path in sorted(release_dir.iterdir()):
             if path.is_file():
                 build_data["force_include"][str(path)] = f"policydata/_embedded/{newest}/{path.name}"
+        build_data["force_include"][str(index_path)] = "policydata/_embedded/index.json"

@@ -127,8 +127,9 @@ def sectors(*, version: str | None = None, validate: bool = False) -> DataFrame[
     Examples
     --------
     >>> import policydata
-    >>> (policydata.sectors()["scheme"] == "MIC2025").sum()
-    np.int64(10)
+    >>> s = policydata.sectors()
+    >>> int(((s["scheme"] == "MIC2025") & s["parent_id"].isna()).sum())  # the ten key sectors
+    10
     """
     return cast("DataFrame[SectorSchema]", _typed("sectors", version, validate))
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from policydata import settings
@@ -26,9 +27,13 @@ app = typer.Typer(
 )
 schemas_app = typer.Typer(help="Table Schemas generated from the record models.", no_args_is_help=True)
 app.add_typer(schemas_app, name="schemas")
+cache_app = typer.Typer(help="Downloaded releases in the user cache.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# a pipe or a CI log has no width; give tables room instead of rich's 80-column default
+_WIDTH = None if sys.stdout.isatty() else 160
+out = Console(highlight=False, width=_WIDTH)
+err = Console(stderr=True, highlight=False, width=_WIDTH)
 
 EXIT_INVALID = 1
 EXIT_ERROR = 2
@@ -38,6 +43,11 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     github = "github"
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 @app.command("list")
@@ -146,17 +156,121 @@ def release(
     ] = None,
     sources: Annotated[Path, typer.Option(help="Folder of source CSVs.")] = Path("datasets/sources"),
     releases: Annotated[Path, typer.Option(help="Folder of releases.")] = Path("datasets/releases"),
+    changelog: Annotated[
+        Path, typer.Option(help="Changelog to add the release's record-level changes to.")
+    ] = Path(settings.CHANGELOG_FILE),
+    write_changelog: Annotated[
+        bool, typer.Option("--write-changelog/--no-changelog", help="Update the changelog.")
+    ] = True,
 ) -> None:
-    """Validate the sources and build release VERSION."""
+    """Validate the sources and build release VERSION: Parquet, datapackage.json, archive, index."""
     from policydata.build import build_release
     from policydata.errors import InvalidArgumentError
+    from policydata.releases import read_index
 
     try:
         date = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     except ValueError:
         raise InvalidArgumentError(f"--as-of {as_of!r} is not a date.", hint="Use YYYY-MM-DD.") from None
-    target = build_release(sources, releases, version, date)
+    target = build_release(sources, releases, version, date, changelog=changelog if write_changelog else None)
     out.print(f"wrote {target}")
+    index = read_index(releases / settings.INDEX_FILE) or {}
+    for entry in index.get("releases", []):
+        if entry["version"] == version:
+            _print_archive(releases, entry)
+    if write_changelog:
+        out.print(f"updated {changelog}")
+
+
+def _print_archive(releases: Path, entry: dict[str, Any]) -> None:
+    path = releases / settings.ARCHIVES_DIR / entry["archive"]
+    out.print(f"archive {path} ({entry['bytes']} bytes, sha256 {entry['sha256']})", markup=False)
+    out.print(f"attach it to the GitHub release tagged {entry['version']}", markup=False)
+
+
+@app.command()
+def archive(
+    version: Annotated[str, typer.Argument(help="Version of an existing release.")],
+    releases: Annotated[Path, typer.Option(help="Folder of releases.")] = Path("datasets/releases"),
+) -> None:
+    """Write the archive of an existing release (byte for byte the same every time) and index it."""
+    from policydata.build import archive_release
+
+    _print_archive(releases, archive_release(releases, version))
+
+
+@app.command("diff")
+def diff_cmd(
+    a: Annotated[str, typer.Argument(help="The older release: a version or a release folder.")],
+    b: Annotated[str, typer.Argument(help="The newer release: a version or a release folder.")],
+    format: Annotated[DiffFormat, typer.Option("--format", help="Output format.")] = DiffFormat.text,
+) -> None:
+    """List the records added, removed and changed from release A to release B, per table."""
+    from policydata.diff import diff
+
+    changes = diff(a, b)
+    if format is DiffFormat.json:
+        sys.stdout.write(changes.to_json() + "\n")
+        return
+    # plain text, unwrapped: the Markdown list can be pasted as it is
+    sys.stdout.write(f"{changes.a_version} -> {changes.b_version}\n{changes.to_markdown()}\n")
+
+
+@app.command()
+def download(
+    version: Annotated[str, typer.Argument(help="Release version, e.g. 2026.11.0.")],
+    force: Annotated[bool, typer.Option(help="Download again even if it is in the cache.")] = False,
+) -> None:
+    """Download release VERSION into the user cache (nothing to do for the embedded release)."""
+    from policydata.cache import download as fetch
+    from policydata.releases import embedded_version, open_release
+
+    if force and version != embedded_version():
+        path = fetch(version, force=True)
+    else:
+        path = open_release(version).path
+    out.print(f"release {version}: {path}", markup=False)
+
+
+@cache_app.command("list")
+def cache_list() -> None:
+    """List the releases in the cache."""
+    from policydata.cache import cache_dir, cached_releases
+
+    table = Table("version", "bytes", "path", title=f"cache: {cache_dir()}")
+    for cached in cached_releases():
+        table.add_row(cached.version, str(cached.bytes), str(cached.path))
+    out.print(table)
+
+
+@cache_app.command("verify")
+def cache_verify() -> None:
+    """Check every cached release against its checksums. Exit 1 when one is damaged."""
+    from policydata.cache import verify_cache
+
+    checks = verify_cache()
+    for check in checks:
+        out.print(f"{check.version}: {'ok' if check.ok else 'damaged: ' + str(check.problem)}", markup=False)
+    damaged = [c.version for c in checks if not c.ok]
+    if damaged:
+        out.print(
+            f"{len(damaged)} damaged: the next load downloads them again, or run "
+            f"'policydata download --force {damaged[0]}'.",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_INVALID)
+    out.print(f"{len(checks)} cached release(s) intact", markup=False)
+
+
+@cache_app.command("clear")
+def cache_clear(
+    versions: Annotated[list[str] | None, typer.Argument(help="Versions to remove (default: all).")] = None,
+) -> None:
+    """Remove releases from the cache."""
+    from policydata.cache import clear_cache
+
+    removed = clear_cache(versions or None)
+    out.print(f"removed {len(removed)} release(s): {', '.join(removed) or 'none'}", markup=False)
 
 
 @schemas_app.command("export")
@@ -194,15 +308,7 @@ def overview(
         "tariff_events",
         version=version,
         backend="arrow",
-        columns=[
-            "event_id",
-            "imposing",
-            "target",
-            "effective_date",
-            "rate_pct",
-            "combines",
-            "status",
-        ],
+        columns=["effective_date", "event_id", "authority", "rate_pct", "combines", "status"],
         filters=[
             ("imposing", "in", ["USA", "CHN"]),
             ("target", "in", ["USA", "CHN"]),
@@ -354,24 +460,26 @@ def main() -> None:
     from policydata.errors import DataValidationError, PolicyDataError
 
     try:
-        app(standalone_mode=False)
+        # without standalone mode click returns the exit code of typer.Exit instead of raising
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except DataValidationError as exc:
-        err.print(f"[bold red]error[/] ({exc.code}): {exc}", markup=True)
+        err.print(f"[bold red]error[/] ({exc.code}): {escape(str(exc))}", markup=True)
         if exc.report is not None:
             _print_report(exc.report, Format.text)
         sys.exit(EXIT_INVALID)
     except PolicyDataError as exc:
-        err.print(f"[bold red]error[/] ({exc.code}): {exc}", markup=True)
+        err.print(f"[bold red]error[/] ({exc.code}): {escape(str(exc))}", markup=True)
         sys.exit(EXIT_ERROR)
-    except Exception as exc:  # click's usage errors and anything unexpected
-        import click  # type: ignore[import-not-found,unused-ignore]
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(EXIT_ERROR)
-        if isinstance(exc, click.exceptions.Abort):
+    except typer.Abort:
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:
+        # usage errors of click (or the copy of click that newer typer versions carry)
+        show = getattr(exc, "show", None)
+        if callable(show) and hasattr(exc, "exit_code"):
+            show()
             sys.exit(EXIT_ERROR)
         err.print(
             f"internal error: {type(exc).__name__}: {exc}. This is a bug in policydata; please "

@@ -89,9 +89,13 @@ class MissingDependencyError(PolicyDataError, ImportError):
 
 
 class ReleaseNotFoundError(PolicyDataError, LookupError):
-    """No release of the requested version can be found."""
+    """No release of the requested version can be found; ``known`` lists the versions that can."""
 
     code = "release-not-found"
+
+    def __init__(self, message: str, *, hint: str | None = None, known: Iterable[str] = ()) -> None:
+        self.known = tuple(known)
+        super().__init__(message, hint=hint)
 
 
 class IntegrityError(PolicyDataError):
@@ -104,6 +108,28 @@ class SchemaVersionError(PolicyDataError):
     """A release was built with a schema major version this library cannot read."""
 
     code = "schema-version"
+
+
+class DownloadError(PolicyDataError):
+    """A release archive could not be downloaded (HTTP error, broken connection, timeout)."""
+
+    code = "download-failed"
+
+    def __init__(self, message: str, *, hint: str | None = None, url: str = "") -> None:
+        self.url = url
+        super().__init__(message, hint=hint)
+
+
+class OfflineError(PolicyDataError):
+    """A release is needed from the network but ``POLICYDATA_OFFLINE`` forbids it."""
+
+    code = "offline"
+
+
+class UnsafeArchiveError(PolicyDataError):
+    """A release archive has members that could write outside their folder, or unpacks too large."""
+
+    code = "unsafe-archive"
 
 
 class DataValidationError(PolicyDataError):

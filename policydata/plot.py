@@ -39,7 +39,10 @@ def _steps(rows: pd.DataFrame) -> list[_Step]:
 
 
 def _top_listed(frame: pd.DataFrame, total: list[_Step], end: dt.date) -> list[_Step]:
-    """The total plus the highest layer that may apply (e.g. the rate on the most heavily hit list)."""
+    """The total plus the highest layer that may apply (e.g. the rate on the most heavily hit list).
+
+    A duty that may apply in place of every other one (``instead``) is an alternative to that sum.
+    """
     layers = frame[~frame["series"].isin([TOTAL, TOTAL_WITH_MAY_APPLY])]
     maybe = layers[layers["status"] == "may apply"]
     bounds = sorted(
@@ -51,11 +54,13 @@ def _top_listed(frame: pd.DataFrame, total: list[_Step], end: dt.date) -> list[_
             break
         base = next((s.value for s in reversed(total) if s.start <= day), 0.0)
         active = maybe[(maybe["start"].dt.date <= day) & (maybe["end"].dt.date > day)]
-        top = float(active["rate_pct"].max()) if len(active) else 0.0
+        alone = active["instead"].fillna(False).astype(bool)
+        top = float(active[~alone]["rate_pct"].max()) if (~alone).any() else 0.0
+        alternative = float(active[alone]["rate_pct"].max()) if alone.any() else 0.0
         moved = maybe[(maybe["start"].dt.date == day) | (maybe["end"].dt.date == day)]
         here = next((s.causes for s in total if s.start == day), "")
         causes = "; ".join(sorted(set(moved["event_id"]) | {c for c in here.split("; ") if c}))
-        value = round(base + top, 6)
+        value = max(round(base + top, 6), alternative)
         if out and out[-1].value == value:
             continue
         out.append(_Step(day, value, causes))

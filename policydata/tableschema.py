@@ -24,12 +24,21 @@ _TYPES = {
 _LARGE_ENUM = 50
 
 
-def _field(spec: FieldSpec) -> dict[str, Any]:
+_PARQUET_INTEGER_NOTE = (
+    " (Whole number. Declared 'number' because Frictionless reads Parquet through pandas, where "
+    "an integer column with nulls becomes float.)"
+)
+
+
+def _field(spec: FieldSpec, for_parquet: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "name": spec.name,
         "type": _TYPES[spec.kind],
         "description": spec.description,
     }
+    if for_parquet and spec.kind == "integer" and spec.nullable:
+        out["type"] = "number"
+        out["description"] += _PARQUET_INTEGER_NOTE
     if spec.kind == "boolean":
         out["trueValues"] = ["true"]
         out["falseValues"] = ["false"]
@@ -50,8 +59,8 @@ def _field(spec: FieldSpec) -> dict[str, Any]:
     return out
 
 
-def table_schema(info: TableInfo) -> dict[str, Any]:
-    """The Frictionless Table Schema of one table.
+def table_schema(info: TableInfo, *, for_parquet: bool = False) -> dict[str, Any]:
+    """The Frictionless Table Schema of one table (of its CSV source, or of its Parquet file).
 
     Examples
     --------
@@ -60,8 +69,9 @@ def table_schema(info: TableInfo) -> dict[str, Any]:
     ['sector_id']
     """
     schema: dict[str, Any] = {
-        "fields": [_field(s) for s in field_specs(info.record_model())],
-        "missingValues": [""],
+        "fields": [_field(s, for_parquet) for s in field_specs(info.record_model())],
+        # frictionless reads Parquet through pandas and sees a null number as the text "nan"
+        "missingValues": ["", "nan"] if for_parquet else [""],
         "primaryKey": list(info.primary_key),
     }
     if info.foreign_keys:

@@ -8,6 +8,14 @@ The rules, read off the ``tariff_events`` schema (see ``COMBINES_DOC`` there):
   effective date it supersedes that event for the products it covers (a replacement that lists only
   some products, such as a rate increase on a few headings, leaves the earlier rate in place for the
   rest). A suspension is a replacement with the reduced rate.
+* ``overrides`` sets the rate, from its effective date, for the products it covers in place of every
+  earlier event of the same authority and direction; those events continue for their other
+  products. It starts a layer of its own.
+* ``instead`` applies to the goods it covers in place of every other duty (the US postal duty on
+  low-value shipments), and so do the events that replace it: while it surely applies the other
+  layers are shown as ``excluded`` (displaced). While it only *may* apply it casts no doubt on the
+  other layers (it turns on how goods are shipped, which an HS code does not tell) and the upper
+  total takes it as an alternative: the larger of it and the sum of everything else.
 * ``excludes`` takes the products it lists out of the layer of ``amends_event_id`` (the event, the
   events it replaces and those that replace it) for ``[effective_date, end_date)``; an exclusion is
   product-specific, whatever rate the layer has at the time.
@@ -26,8 +34,9 @@ sector (``sector_codes``, classification HS2022) is covered by a layer when all 
 the layer *may apply* when only some are.
 
 Totals. ``total_pct`` sums the layers that surely apply; ``total_with_may_apply_pct`` adds every layer
-flagged *may apply*. The second is an upper bound: alternatives that exclude each other (two
-replacements of one event that split its product list between them) are both counted. A layer that
+flagged *may apply* (a duty that may apply ``instead`` of all others counts as an alternative, see
+above). The second is an upper bound: alternatives that exclude each other (two replacements of one
+event that split its product list between them) are both counted. A layer that
 a flagged event may replace or exclude is itself flagged, so ``total_pct`` never counts a rate that
 may not apply.
 """
@@ -67,7 +76,7 @@ _NO, _MAYBE, _YES = 0, 1, 2
 GENERIC_QUERY = "no product given"
 _HS_QUERY = re.compile(r"^\d{2}(?:\d{2}){0,4}$")
 _LISTED_LENGTHS = (4, 6, 8, 10)
-_RATE_COMBINES = ("stacks", "replaces")
+_RATE_COMBINES = ("stacks", "replaces", "overrides", "instead")
 #: status of a step in the segment computation, worst last
 _APPLIES: LayerStatus = "applies"
 _MAY: LayerStatus = "may apply"
@@ -117,7 +126,10 @@ class _Pair:
     """The events of one direction (imposing -> target), ready for the segment computation."""
 
     nodes: tuple[_Event, ...]  # rate events that applied, by effective date
-    children: Mapping[str, tuple[_Event, ...]]  # event id -> the in-force events replacing it
+    # event id -> the events that supersede it for the products they cover: those that replace it,
+    # and later ``overrides`` events of the same authority
+    children: Mapping[str, tuple[_Event, ...]]
+    instead: frozenset[str]  # ids of the layers that apply in place of every other duty
     layer_of: Mapping[str, str]  # event id -> id of the first event of its layer
     exclusions: Mapping[str, tuple[_Event, ...]]  # layer id -> exclusions from it
     others: tuple[_Event, ...]  # events without a rate of their own (agreements, rulings)
@@ -171,7 +183,18 @@ def _index_pair(events: list[_Event]) -> _Pair:
     for e in nodes:
         if e.combines == "replaces" and e.amends in node_ids:
             children.setdefault(e.amends, []).append(e)
+    for o in nodes:
+        if o.combines != "overrides":
+            continue
+        for e in nodes:
+            if (
+                e.authority == o.authority
+                and e is not o
+                and (e.effective or dt.date.max) < (o.effective or dt.date.min)
+            ):
+                children.setdefault(e.event_id, []).append(o)
     layer_of = {e.event_id: layer(e.event_id) for e in events}
+    instead = frozenset(layer_of[e.event_id] for e in events if e.combines == "instead")
     exclusions: dict[str, list[_Event]] = {}
     for e in events:
         if e.combines != "excludes" or e.effective is None or e.status == "never-in-force":
@@ -187,7 +210,11 @@ def _index_pair(events: list[_Event]) -> _Pair:
     others = tuple(e for e in events if e.combines == "none" and e.effective is not None)
     return _Pair(
         nodes=tuple(nodes),
-        children={k: tuple(v) for k, v in children.items()},
+        children={
+            k: tuple(sorted(v, key=lambda e: (e.effective or dt.date.min, e.event_id)))
+            for k, v in children.items()
+        },
+        instead=instead,
         layer_of=layer_of,
         exclusions={k: tuple(v) for k, v in exclusions.items()},
         others=others,
@@ -377,9 +404,12 @@ class _Segment:
     reason: str
     start_causes: tuple[str, ...]
     stop_causes: tuple[str, ...]
+    instead: bool  # the layer applies in place of every other duty to the goods it covers
 
 
 Coverage: TypeAlias = "Mapping[str, tuple[int, str]]"
+#: (from, to, kind, event, reason): a window in which an event changes another's status
+_Change: TypeAlias = "tuple[dt.date, dt.date | None, str, _Event, str]"
 
 
 def _segments(pair: _Pair, cover: Coverage) -> list[_Segment]:
@@ -388,76 +418,100 @@ def _segments(pair: _Pair, cover: Coverage) -> list[_Segment]:
     ``cover`` maps an event id to (level, reason); the function is pure so that products with the
     same coverage share one computation (see :func:`rate_panel`).
     """
-    out: list[_Segment] = []
+    # a duty that applies instead of every other one displaces the others while it surely applies;
+    # one that may apply casts no doubt on them (it turns on how goods are shipped, which an HS
+    # code does not tell), and the totals take it as an alternative (see rate_stack)
+    instead = [n for n in pair.nodes if pair.layer_of[n.event_id] in pair.instead]
+    out = [seg for n in instead for seg in _node_segments(pair, n, cover, [])]
+    displaced: list[_Change] = [
+        (seg.start, seg.stop, "displaced", seg.event, "") for seg in out if seg.status == _APPLIES
+    ]
     for node in pair.nodes:
-        level, reason = cover[node.event_id]
-        if level == _NO:
-            continue
-        assert node.effective is not None  # guaranteed by _index_pair
-        layer = pair.layer_of[node.event_id]
-        start, stop = node.effective, node.end
-        points: dict[dt.date, set[str]] = {start: {node.event_id}}
-        if stop is not None:
-            points.setdefault(stop, set()).add(node.event_id)
-        # (from, to, kind, event, reason): exclusions that apply, and the doubt cast by replacements
-        # or exclusions that may apply; a replacement that surely covers the product ends this segment
-        changes: list[tuple[dt.date, dt.date | None, str, _Event, str]] = []
-        for child in pair.children.get(node.event_id, ()):
-            c_level, c_reason = cover[child.event_id]
-            assert child.effective is not None
-            if c_level == _NO:
-                continue
-            points.setdefault(child.effective, set()).add(child.event_id)
-            if c_level == _YES:
-                if stop is None or child.effective < stop:
-                    stop = max(child.effective, start)
-            else:
-                changes.append((child.effective, None, "may-replace", child, c_reason))
-        for excl in pair.exclusions.get(layer, ()):
-            x_level, x_reason = cover[excl.event_id]
-            assert excl.effective is not None
-            if x_level == _NO:
-                continue
-            kind = "excluded" if x_level == _YES else "may-exclude"
-            changes.append((excl.effective, excl.end, kind, excl, x_reason))
-            points.setdefault(excl.effective, set()).add(excl.event_id)
-            if excl.end is not None:
-                points.setdefault(excl.end, set()).add(excl.event_id)
-        if stop is not None and stop <= start:
-            continue
-        bounds = sorted(p for p in points if p >= start and (stop is None or p < stop))
-        pieces: list[tuple[dt.date, dt.date | None, LayerStatus, str]] = []
-        for i, a in enumerate(bounds):
-            b = bounds[i + 1] if i + 1 < len(bounds) else stop
-            status, why = (_MAY, f"may apply: {reason}") if level == _MAYBE else (_APPLIES, "")
-            for c_from, c_to, kind, ev, c_reason in changes:
-                if not (c_from <= a and (c_to is None or a < c_to)):
-                    continue
-                if kind == "excluded":
-                    status, why = _EXCLUDED, f"excluded by {ev.event_id}"
-                    break
-                if status == _APPLIES:
-                    status = _MAY
-                    verb = "replaced" if kind == "may-replace" else "excluded"
-                    why = f"may be {verb} by {ev.event_id} ({c_reason})"
-            if pieces and pieces[-1][2] == status and pieces[-1][3] == why:
-                pieces[-1] = (pieces[-1][0], b, status, why)
-            else:
-                pieces.append((a, b, status, why))
-        for a, b, status, why in pieces:
-            out.append(
-                _Segment(
-                    event=node,
-                    layer=layer,
-                    start=a,
-                    stop=b,
-                    status=status,
-                    reason=why,
-                    start_causes=tuple(sorted(points.get(a, ()))),
-                    stop_causes=tuple(sorted(points.get(b, ()))) if b is not None else (),
-                )
-            )
+        if pair.layer_of[node.event_id] not in pair.instead:
+            out.extend(_node_segments(pair, node, cover, displaced))
     return out
+
+
+def _node_segments(pair: _Pair, node: _Event, cover: Coverage, displaced: list[_Change]) -> list[_Segment]:
+    level, reason = cover[node.event_id]
+    if level == _NO:
+        return []
+    assert node.effective is not None  # guaranteed by _index_pair
+    layer = pair.layer_of[node.event_id]
+    start, stop = node.effective, node.end
+    points: dict[dt.date, set[str]] = {start: {node.event_id}}
+    if stop is not None:
+        points.setdefault(stop, set()).add(node.event_id)
+    # exclusions and displacements that apply, and the doubt cast by replacements or exclusions
+    # that may apply; a replacement that surely covers the product ends this event for it
+    changes: list[_Change] = []
+    for child in pair.children.get(node.event_id, ()):
+        c_level, c_reason = cover[child.event_id]
+        assert child.effective is not None
+        if c_level == _NO:
+            continue
+        points.setdefault(child.effective, set()).add(child.event_id)
+        if c_level == _YES:
+            if stop is None or child.effective < stop:
+                stop = max(child.effective, start)
+        else:
+            changes.append((child.effective, None, "may-replace", child, c_reason))
+    for excl in pair.exclusions.get(layer, ()):
+        x_level, x_reason = cover[excl.event_id]
+        assert excl.effective is not None
+        if x_level == _NO:
+            continue
+        kind = "excluded" if x_level == _YES else "may-exclude"
+        changes.append((excl.effective, excl.end, kind, excl, x_reason))
+        points.setdefault(excl.effective, set()).add(excl.event_id)
+        if excl.end is not None:
+            points.setdefault(excl.end, set()).add(excl.event_id)
+    for window in displaced:
+        changes.append(window)
+        points.setdefault(window[0], set()).add(window[3].event_id)
+        if window[1] is not None:
+            points.setdefault(window[1], set()).add(window[3].event_id)
+    if stop is not None and stop <= start:
+        return []
+    bounds = sorted(p for p in points if p >= start and (stop is None or p < stop))
+    pieces: list[tuple[dt.date, dt.date | None, LayerStatus, str]] = []
+    for i, a in enumerate(bounds):
+        b = bounds[i + 1] if i + 1 < len(bounds) else stop
+        status, why = (_MAY, f"may apply: {reason}") if level == _MAYBE else (_APPLIES, "")
+        for c_from, c_to, kind, ev, c_reason in changes:
+            if not (c_from <= a and (c_to is None or a < c_to)):
+                continue
+            if kind in ("excluded", "displaced"):
+                status = _EXCLUDED
+                why = (
+                    f"excluded by {ev.event_id}"
+                    if kind == "excluded"
+                    else f"displaced by {ev.event_id}, which applies in place of every other duty"
+                )
+                break
+            if status == _APPLIES:
+                status = _MAY
+                verb = "replaced" if kind == "may-replace" else "excluded"
+                why = f"may be {verb} by {ev.event_id} ({c_reason})"
+        if pieces and pieces[-1][2] == status and pieces[-1][3] == why:
+            pieces[-1] = (pieces[-1][0], b, status, why)
+        else:
+            pieces.append((a, b, status, why))
+    is_instead = layer in pair.instead
+    return [
+        _Segment(
+            event=node,
+            layer=layer,
+            start=a,
+            stop=b,
+            status=status,
+            reason=why,
+            start_causes=tuple(sorted(points.get(a, ()))),
+            stop_causes=tuple(sorted(points.get(b, ()))) if b is not None else (),
+            instead=is_instead,
+        )
+        for a, b, status, why in pieces
+    ]
 
 
 def _coverage(pair: _Pair, data: _Data, query: _Query) -> dict[str, tuple[int, str]]:
@@ -478,7 +532,8 @@ class Layer:
     ``since`` and ``until`` bound the stretch over which this event has had this status for the
     product (``until`` is exclusive, None when no end is recorded); ``effective_date`` is the event's
     own first day. ``status`` is ``applies``, ``may apply`` (``reason`` says why) or ``excluded``
-    (shown for completeness, never counted).
+    (shown for completeness, never counted). ``instead`` marks a duty that applies in place of every
+    other one to the goods it covers (``combines`` ``instead``, or an event that replaces one).
     """
 
     event_id: str
@@ -493,6 +548,7 @@ class Layer:
     until: dt.date | None
     status: LayerStatus
     reason: str
+    instead: bool
 
 
 @dataclass(frozen=True)
@@ -552,6 +608,24 @@ class RateStack:
 def _total(values: Iterable[float]) -> float:
     # rates such as 7.5 and 2.5 add exactly in binary, others (17.4) may not: round the noise away
     return round(sum(values), 6)
+
+
+def _totals(active: Iterable[tuple[float, str, bool]]) -> tuple[float, float]:
+    """(total, total with may-apply) of (rate, status, instead) triples in force at one time.
+
+    A duty that applies in place of every other one and only may apply is an alternative: the
+    upper total is the larger of it and the sum of everything else that applies or may apply.
+    """
+    sure, upper, alternative = [], [], 0.0
+    for rate, status, instead in active:
+        if status == _APPLIES:
+            sure.append(rate)
+            upper.append(rate)
+        elif status == _MAY and instead:
+            alternative = max(alternative, rate)
+        elif status == _MAY:
+            upper.append(rate)
+    return _total(sure), max(_total(upper), alternative)
 
 
 def rate_stack(
@@ -623,9 +697,11 @@ def rate_stack(
                     until=seg.stop,
                     status=seg.status,
                     reason=seg.reason,
+                    instead=seg.instead,
                 )
             )
     layers.sort(key=lambda la: (la.effective_date, la.event_id))
+    totals = _totals((la.rate_pct, la.status, la.instead) for la in layers)
     return RateStack(
         imposing=imp,
         target=tgt,
@@ -635,8 +711,8 @@ def rate_stack(
         sector=query.sector,
         version=data.version,
         layers=tuple(layers),
-        total_pct=_total(la.rate_pct for la in layers if la.status == _APPLIES),
-        total_with_may_apply_pct=_total(la.rate_pct for la in layers if la.status != _EXCLUDED),
+        total_pct=totals[0],
+        total_with_may_apply_pct=totals[1],
     )
 
 
@@ -653,6 +729,7 @@ TIMELINE_COLUMNS = (
     "end",
     "rate_pct",
     "status",
+    "instead",
     "changed_by",
 )
 TOTAL = "total"
@@ -682,12 +759,13 @@ def rate_timeline(
     -------
     pandas.DataFrame
         One row per step of a series, with columns ``imposing, target, query, series, event_id,
-        authority, start, end, rate_pct, status, changed_by``. ``series`` is ``total`` (layers that
+        authority, start, end, rate_pct, status, instead, changed_by``. ``series`` is ``total`` (layers that
         apply), ``total_with_may_apply``, or a layer id (the first event of the layer); ``start``
         is the step's first day and ``end`` its exclusive end (both ``datetime64``; the last step
-        ends the day after the window). For a layer, ``event_id`` is the event whose rate holds and
-        ``status`` is ``applies``, ``may apply`` or ``excluded``; a layer's rows cover only the
-        steps when it is in force. ``changed_by`` names the events whose start or end caused the
+        ends the day after the window). For a layer, ``event_id`` is the event whose rate holds,
+        ``status`` is ``applies``, ``may apply`` or ``excluded``, and ``instead`` is true for a duty
+        that applies in place of every other one; a layer's rows cover only the steps when it is in
+        force. ``changed_by`` names the events whose start or end caused the
         change at ``start`` ("; "-separated; empty on the window's first day unless something
         started then).
 
@@ -741,6 +819,7 @@ def rate_timeline(
                 "end": b,
                 "rate_pct": s.event.rate,
                 "status": s.status,
+                "instead": s.instead,
                 "changed_by": causes(a, s.start_causes if a == s.start else ()),
             }
         )
@@ -756,15 +835,15 @@ def rate_timeline(
             boundary_causes.setdefault(s.start, set()).update(s.start_causes)
         if s.stop is not None and s.stop < stop:
             boundary_causes.setdefault(s.stop, set()).update(s.stop_causes)
-    for series, counted in ((TOTAL, {_APPLIES}), (TOTAL_WITH_MAY_APPLY, {_APPLIES, _MAY})):
+    values = []
+    for a in bounds:
+        active = [s for s in segments if s.start <= a and (s.stop is None or a < s.stop)]
+        values.append(_totals((s.event.rate or 0.0, s.status, s.instead) for s in active))
+    for k, series in enumerate((TOTAL, TOTAL_WITH_MAY_APPLY)):
         steps: list[dict[str, Any]] = []
         for i, a in enumerate(bounds):
             b = bounds[i + 1] if i + 1 < len(bounds) else stop
-            value = _total(
-                s.event.rate or 0.0
-                for s in segments
-                if s.status in counted and s.start <= a and (s.stop is None or a < s.stop)
-            )
+            value = values[i][k]
             if steps and steps[-1]["rate_pct"] == value:
                 steps[-1]["end"] = b
                 continue
@@ -778,6 +857,7 @@ def rate_timeline(
                     "end": b,
                     "rate_pct": value,
                     "status": None,
+                    "instead": None,
                     "changed_by": causes(a, boundary_causes.get(a, ())),
                 }
             )
@@ -928,6 +1008,7 @@ def rate_panel(
     # reasons only matter for display; the panel needs the levels
     sure = np.zeros((len(patterns), days + 1))
     maybe = np.zeros((len(patterns), days + 1))
+    alternative = np.zeros((len(patterns), days))
 
     def index(day: dt.date | None) -> int:
         if day is None:
@@ -943,9 +1024,13 @@ def rate_panel(
             if a >= b:
                 continue
             rate = seg.event.rate or 0.0
+            if seg.instead and seg.status == _MAY:
+                # an alternative to everything else, not an addition (see _totals)
+                np.maximum(alternative[p, a:b], rate, out=alternative[p, a:b])
+                continue
             target_array = sure if seg.status == _APPLIES else maybe
             target_array[p, a] += rate
             target_array[p, b] -= rate
     sure_daily = np.round(np.cumsum(sure, axis=1)[:, :days], 6)
-    with_daily = np.round(sure_daily + np.cumsum(maybe, axis=1)[:, :days], 6)
+    with_daily = np.maximum(np.round(sure_daily + np.cumsum(maybe, axis=1)[:, :days], 6), alternative)
     return RatePanel(imp, tgt, codes, dates, inverse.reshape(-1).astype(np.intp), sure_daily, with_daily)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Literal
 
 from policydata.schemas import _patterns as p
-from policydata.schemas._base import Ordered, Record, field
+from policydata.schemas._base import Ordered, Record, RequiredWhen, field
 
 PolicyKind = Literal["plan", "law", "regulation", "executive-order", "fund", "export-control", "guideline"]
 PolicyStatus = Literal["reported", "draft", "announced", "in-force", "expired", "superseded", "repealed"]
@@ -49,7 +49,10 @@ class Policy(Record):
     title_original: str | None = field(
         "Title in the original language as the document writes it.", pattern=p.TEXT
     )
-    issuing_body: str = field("Body that issued or enacted it.", pattern=p.TEXT)
+    issuing_body: str | None = field(
+        "Body that issued or enacted it; empty only for a policy that is merely reported.",
+        pattern=p.TEXT,
+    )
     document_number: str | None = field(
         "Official document number, such as 国发〔2015〕28号 or Public Law 117-167.", pattern=p.TEXT
     )
@@ -66,6 +69,11 @@ class Policy(Record):
     )
 
     __rules__ = (
+        RequiredWhen(
+            "issuing_body",
+            "status",
+            ("draft", "announced", "in-force", "expired", "superseded", "repealed"),
+        ),
         Ordered("issued_date", "published_date"),
         Ordered("effective_date", "expiry_date", strict=True),
         Ordered("issued_date", "expiry_date", strict=True),

@@ -10,6 +10,7 @@ from policydata.schemas._base import Distinct, EmptyWhen, Ordered, Record, Requi
 
 Authority = Literal[
     "us-section-301",
+    "us-section-122",
     "us-section-232",
     "us-section-201",
     "us-ieepa",
@@ -30,7 +31,7 @@ Action = Literal[
     "agreement",
     "ruling",
 ]
-Combines = Literal["stacks", "replaces", "excludes", "none"]
+Combines = Literal["stacks", "replaces", "overrides", "instead", "excludes", "none"]
 Coverage = Literal["all-goods", "listed-products", "all-except-listed", "not-applicable"]
 EventStatus = Literal[
     "in-force", "ended", "superseded", "suspended", "never-in-force", "struck-down", "pending"
@@ -38,6 +39,7 @@ EventStatus = Literal[
 
 AUTHORITY_DOC = {
     "us-section-301": "US Trade Act of 1974, section 301 (19 U.S.C. 2411).",
+    "us-section-122": "US Trade Act of 1974, section 122 balance-of-payments surcharge (19 U.S.C. 2132).",
     "us-section-232": "US Trade Expansion Act of 1962, section 232 (19 U.S.C. 1862).",
     "us-section-201": "US Trade Act of 1974, section 201 safeguards (19 U.S.C. 2251).",
     "us-ieepa": "US International Emergency Economic Powers Act (50 U.S.C. 1701 et seq.).",
@@ -61,7 +63,13 @@ ACTION_DOC = {
 COMBINES_DOC = {
     "stacks": "A new layer added on top of every other duty.",
     "replaces": "Supersedes the rate of amends_event_id from effective_date; that event ends then.",
-    "excludes": "Takes products out of amends_event_id's coverage from effective_date to end_date.",
+    "overrides": "Sets the rate, from effective_date, for the products this event covers in place of "
+    "every earlier rate of the same authority and direction on those products; the earlier events "
+    "continue for their other products. amends_event_id names the main superseded event where known.",
+    "instead": "Applies to the goods it covers in place of every other duty (the US postal duty on "
+    "low-value shipments); an event that replaces it applies in the same way.",
+    "excludes": "Takes the products it lists out of the coverage of amends_event_id, and of the events "
+    "that replace it, from effective_date to end_date.",
     "none": "No rate of its own (an agreement, a ruling).",
 }
 COVERAGE_DOC = {
@@ -80,7 +88,7 @@ EVENT_STATUS_DOC = {
     "pending": "Adopted, with an effective date after the release's as-of date.",
 }
 
-_WITH_RATE = ("stacks", "replaces")
+_WITH_RATE = ("stacks", "replaces", "overrides", "instead")
 _WITHOUT_RATE = ("excludes", "none")
 
 
@@ -130,7 +138,9 @@ class TariffEvent(Record):
     )
     coverage: Coverage = field("Which products it covers.", enum_doc=COVERAGE_DOC)
     products_encoded: bool = field("True when tariff_event_products lists the event's complete product list.")
-    product_scope: str = field("The products covered, in words.", pattern=p.TEXT)
+    product_scope: str | None = field(
+        "The products covered, in words (empty for agreements and rulings).", pattern=p.TEXT
+    )
     tariff_lines: int | None = field("Number of tariff lines covered, as the source reports it.", ge=0)
     trade_value_usd_bn: float | None = field(
         "Annual trade value covered in billions of US dollars, as the cited source reports it.",
@@ -149,6 +159,7 @@ class TariffEvent(Record):
         Ordered("effective_date", "end_date", strict=True),
         RequiredWhen("amends_event_id", "combines", ("replaces", "excludes")),
         RequiredWhen("rate_pct", "combines", _WITH_RATE),
+        RequiredWhen("product_scope", "combines", (*_WITH_RATE, "excludes")),
         EmptyWhen("rate_pct", "combines", _WITHOUT_RATE),
         EmptyWhen("effective_date", "status", ("never-in-force",)),
         RequiredWhen("effective_date", "status", ("in-force", "ended", "superseded", "struck-down")),

@@ -256,7 +256,9 @@ def check_table(loaded: LoadedTable, report: Report) -> None:
 
     model = loaded.info.record_model()
     schema = dataframe_schema(model)
-    rules = {r.name: r for r in model.__rules__}
+    # pandera reports a frame-wide check under its error text, not its name
+    rules = {r.name: r for r in model.__rules__} | {r.describe(): r for r in model.__rules__}
+    seen: set[tuple[str, object]] = set()
     specs = {s.name: s for s in field_specs(model)}
     try:
         schema.validate(loaded.frame, lazy=True)
@@ -271,6 +273,10 @@ def check_table(loaded: LoadedTable, report: Report) -> None:
             where = loaded.locate(int(index)) if index == index and index is not None else {}
             field: str | None
             if rule is not None:
+                # a frame-wide check lists the failing row once per column
+                if (rule.name, index) in seen:
+                    continue
+                seen.add((rule.name, index))
                 field = rule.fields[0]
                 value = loaded.frame.iloc[int(index)][field] if "line" in where or "row" in where else None
                 message = f"Row breaks a rule: {rule.describe()}."
@@ -384,12 +390,26 @@ def check_relations(tables: Mapping[str, LoadedTable], report: Report) -> None:
         check_event_links(events, report)
 
 
+def _took_effect(row: Mapping[Any, Any]) -> bool:
+    return row["effective_date"] is not None and not row["retroactive"]
+
+
+def _comparable_starts(row: Mapping[Any, Any], target: Mapping[Any, Any]) -> tuple[Any, Any]:
+    """Effective dates when both events took effect in the normal way, else announcement dates.
+
+    A retroactive event took effect before it existed, and a never-in-force one never did; such
+    links are ordered by when the events were announced.
+    """
+    if _took_effect(row) and _took_effect(target):
+        return row["effective_date"], target["effective_date"]
+    return row["announced_date"], target["announced_date"]
+
+
 def check_event_links(events: LoadedTable, report: Report) -> None:
     """``amends`` links stay in one direction and point back in time; ``responds to`` links cross."""
     frame = events.frame
     by_id = {r["event_id"]: r for r in frame.to_dict("records")}
     for i, row in enumerate(frame.to_dict("records")):
-        start = row["effective_date"] if row["effective_date"] is not None else row["announced_date"]
         for col, same_direction in (("amends_event_id", True), ("responds_to_event_id", False)):
             target_id = row[col]
             if target_id is None or target_id != target_id or target_id not in by_id:
@@ -412,9 +432,7 @@ def check_event_links(events: LoadedTable, report: Report) -> None:
                         value=target_id,
                     )
                 )
-            t_start = (
-                target["effective_date"] if target["effective_date"] is not None else target["announced_date"]
-            )
+            start, t_start = _comparable_starts(row, target)
             if start is not None and t_start is not None and t_start > start:
                 report.add(
                     Problem(
