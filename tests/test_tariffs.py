@@ -17,6 +17,12 @@ China on the US:
 * TEST-K    listed (encoded: 1201) 25% from 01-10, replaced by TEST-K2 at 10% from 04-01 to 08-01
   (a suspension), then TEST-K3 at 25% again.
 * TEST-L    all goods 15% from 02-01, ended 03-01.
+* TEST-O    overrides the earlier countermeasures on 120110 (encoded) at 5% from 09-01; 120190 keeps
+  TEST-K3's 25%.
+* TEST-M    all goods 5% from 09-15.
+* TEST-Q    applies instead of every other duty to 950300 (encoded) at 40%, 10-01 to 11-01.
+* TEST-P    applies instead of every other duty to listed goods (list not encoded) at 60% from 10-01:
+  an alternative for every product.
 """
 
 from __future__ import annotations
@@ -94,6 +100,14 @@ EVENTS = [
            amends_event_id="CHN-USA-2099-TEST-K2", rate_pct=25, effective_date="2099-08-01"),
     _event("CHN-USA-2099-TEST-L", coverage="all-goods", products_encoded=False, rate_pct=15,
            effective_date="2099-02-01", end_date="2099-03-01", status="ended"),
+    _event("CHN-USA-2099-TEST-O", action="decrease", combines="overrides",
+           amends_event_id="CHN-USA-2099-TEST-K3", rate_pct=5, effective_date="2099-09-01"),
+    _event("CHN-USA-2099-TEST-M", coverage="all-goods", products_encoded=False, rate_pct=5,
+           effective_date="2099-09-15"),
+    _event("CHN-USA-2099-TEST-Q", combines="instead", rate_pct=40, effective_date="2099-10-01",
+           end_date="2099-11-01", status="ended"),
+    _event("CHN-USA-2099-TEST-P", combines="instead", products_encoded=False, rate_pct=60,
+           effective_date="2099-10-01"),
 ]  # fmt: skip
 PRODUCTS = [
     ("USA-CHN-2099-TEST-X", "8703"),
@@ -103,6 +117,8 @@ PRODUCTS = [
     ("CHN-USA-2099-TEST-K", "1201"),
     ("CHN-USA-2099-TEST-K2", "1201"),
     ("CHN-USA-2099-TEST-K3", "1201"),
+    ("CHN-USA-2099-TEST-O", "120110"),
+    ("CHN-USA-2099-TEST-Q", "950300"),
 ]
 SECTOR = "SEI-TEST"
 
@@ -210,6 +226,17 @@ CASES = [
     ("CHN", "USA", "2099-05-01", "120190", None, {"CHN-USA-2099-TEST-K2": (10, "applies")}, 10, 10),
     ("CHN", "USA", "2099-08-01", "120190", None, {"CHN-USA-2099-TEST-K3": (25, "applies")}, 25, 25),
     ("CHN", "USA", "2099-05-01", "950300", None, {}, 0, 0),
+    ("CHN", "USA", "2099-09-05", "120110", None, {"CHN-USA-2099-TEST-O": (5, "applies")}, 5, 5),
+    ("CHN", "USA", "2099-09-20", "120190", None,
+     {"CHN-USA-2099-TEST-K3": (25, "applies"), "CHN-USA-2099-TEST-M": (5, "applies")}, 30, 30),
+    ("CHN", "USA", "2099-10-15", "120110", None,
+     {"CHN-USA-2099-TEST-O": (5, "applies"), "CHN-USA-2099-TEST-M": (5, "applies"),
+      "CHN-USA-2099-TEST-P": (60, "may apply")}, 10, 60),
+    ("CHN", "USA", "2099-10-15", "950300", None,
+     {"CHN-USA-2099-TEST-M": (5, "excluded"), "CHN-USA-2099-TEST-Q": (40, "applies"),
+      "CHN-USA-2099-TEST-P": (60, "may apply")}, 40, 60),
+    ("CHN", "USA", "2099-11-15", "950300", None,
+     {"CHN-USA-2099-TEST-M": (5, "applies"), "CHN-USA-2099-TEST-P": (60, "may apply")}, 5, 60),
 ]  # fmt: skip
 IDS = [
     "before-any",
@@ -230,6 +257,11 @@ IDS = [
     "cn-inside-suspension",
     "cn-suspension-lifted",
     "cn-unlisted-product",
+    "cn-override-supersedes-earlier",
+    "cn-override-leaves-other-products",
+    "cn-instead-may-apply-is-alternative",
+    "cn-instead-displaces-others",
+    "cn-instead-ended",
 ]
 
 
@@ -275,6 +307,16 @@ def test_layer_details(release: Path) -> None:
     assert [la["since"] for la in as_dict["layers"]] == [la.since.isoformat() for la in stack.layers]
 
 
+def test_instead_layers(release: Path) -> None:
+    stack = rate_stack("CHN", "USA", "2099-10-15", hs_code="950300")
+    by_id = {la.event_id: la for la in stack.layers}
+    assert by_id["CHN-USA-2099-TEST-Q"].instead
+    assert by_id["CHN-USA-2099-TEST-P"].instead
+    assert not by_id["CHN-USA-2099-TEST-M"].instead
+    assert "CHN-USA-2099-TEST-Q" in by_id["CHN-USA-2099-TEST-M"].reason
+    assert "CHN-USA-2099-TEST-K3" not in by_id
+
+
 def test_timeline_totals_and_causes(release: Path) -> None:
     tl = rate_timeline("USA", "CHN", "2099-01-01", "2099-12-31", hs_code="950300")
     total = tl[tl["series"] == "total"]
@@ -312,11 +354,21 @@ def test_timeline_layers(release: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "day", ["2099-01-01", "2099-01-20", "2099-02-28", "2099-03-10", "2099-05-31", "2099-06-01", "2099-12-31"]
+    "day",
+    [
+        "2099-01-01",
+        "2099-01-20",
+        "2099-02-28",
+        "2099-03-10",
+        "2099-05-31",
+        "2099-06-01",
+        "2099-10-15",
+        "2099-12-31",
+    ],
 )
 @pytest.mark.parametrize(("imp", "tgt"), [("USA", "CHN"), ("CHN", "USA")], ids=["us-cn", "cn-us"])
 def test_panel_agrees_with_stack(release: Path, imp: str, tgt: str, day: str) -> None:
-    codes = ["950300", "870380", "8703", "854110", "120190", "0101"]
+    codes = ["950300", "870380", "8703", "854110", "120190", "120110", "0101"]
     panel = rate_panel(imp, tgt, "2099-01-01", "2099-12-31", hs_codes=codes)
     i = (D.fromisoformat(day) - D(2099, 1, 1)).days
     for row, code in enumerate(codes):
