@@ -95,6 +95,23 @@ CASES = [
     Case("us-2025-11-15-after-busan", "USA", "CHN", "2025-11-15", None,
          {"USA-CHN-2025-IEEPA-FENT-10": 10, "USA-CHN-2025-IEEPA-RECIP-EXT-NOV26": 10}, exact=True,
          absent=("USA-CHN-2025-IEEPA-FENT-20",)),
+    # A product excepted from a general measure: eo-14257 s.3(b) excepts "semiconductors" from the
+    # reciprocal duty, and the memorandum of 11 Apr 2025 ("Clarification of Exceptions Under
+    # Executive Order 14257", read at https://americanfocus.online/?p=42222 and
+    # https://worldtradescanner.com/Clarification%20of%20Exceptions%20Under%20Executive%20Order%2014257%20of%20April%202,%202025,%20as%20Amended.htm;
+    # not in the sources table) lists 8517.13.00 (smartphones) among them, from 5 Apr 2025.
+    # Smartphones were on section 301 list 4B, which never applied; the fentanyl 20% (eo-14228,
+    # all products) still did. The release does not encode the reciprocal duty's exception list,
+    # so the engine may only flag the 125% "may apply"; it must not count it.
+    Case("us-2025-04-15-smartphones-excepted-from-reciprocal", "USA", "CHN", "2025-04-15", "85171300",
+         {"USA-CHN-2025-IEEPA-FENT-20": 20}, exact=True),
+    # After an end by a court: globaltraderelations-2026-scotus-syllabus (IEEPA does not authorize
+    # tariffs, decided 20 Feb 2026) and internationaltradeinsights-2026-cbp-ieepa-end (collection
+    # stopped 24 Feb 2026); jmrodgers-2026-s122-guidance (CSMS 67844987): section 122 surcharge of
+    # 10% on imports from all countries from 12:01 a.m. EST 24 Feb 2026.
+    Case("us-2026-02-25-section-122-after-ieepa-struck-down", "USA", "CHN", "2026-02-25", None,
+         {"USA-CHN-2026-122-SURCHARGE": 10}, exact=True,
+         absent=("USA-CHN-2025-IEEPA-FENT-10", "USA-CHN-2025-IEEPA-RECIP-EXT-NOV26")),
     # fr-89-76581 (four-year review): electric vehicles (HTSUS 8703.80.00) to 100% from
     # 27 Sep 2024 under 9903.91.xx, in place of the earlier section 301 heading; no other
     # additional duty on Chinese EVs that day.
