@@ -14,8 +14,9 @@ The rules, read off the ``tariff_events`` schema (see ``COMBINES_DOC`` there):
 * ``instead`` applies to the goods it covers in place of every other duty (the US postal duty on
   low-value shipments), and so do the events that replace it: while it surely applies the other
   layers are shown as ``excluded`` (displaced). While it only *may* apply it casts no doubt on the
-  other layers (it turns on how goods are shipped, which an HS code does not tell) and the upper
-  total takes it as an alternative: the larger of it and the sum of everything else.
+  other layers (it turns on how goods are shipped, which an HS code does not tell) and the total
+  with the layers that may apply takes it as an alternative: the larger of it and the sum of
+  everything else.
 * ``excludes`` takes the products it lists out of the layer of ``amends_event_id`` (the event, the
   events it replaces and those that replace it) for ``[effective_date, end_date)``; an exclusion is
   product-specific, whatever rate the layer has at the time.
@@ -31,14 +32,17 @@ event applies to every product except those it lists, and *may apply* when its e
 encoded. Without an HS code or sector the stack is the headline one: ``all-goods`` and
 ``all-except-listed`` layers apply, exclusions are ignored, ``listed-products`` layers *may apply*. A
 sector (``sector_codes``, classification HS2022) is covered by a layer when all its codes are, and
-the layer *may apply* when only some are.
+the layer *may apply* when only some are. Lists name codes at the level of their legal text (US
+lines have 8 or 10 digits): ask at that level for a sure answer.
 
-Totals. ``total_pct`` sums the layers that surely apply; ``total_with_may_apply_pct`` adds every layer
-flagged *may apply* (a duty that may apply ``instead`` of all others counts as an alternative, see
-above). The second is an upper bound: alternatives that exclude each other (two replacements of one
-event that split its product list between them) are both counted. A layer that
-a flagged event may replace or exclude is itself flagged, so ``total_pct`` never counts a rate that
-may not apply.
+Totals. ``total_pct`` is the total if no layer flagged *may apply* applies: such layers add no
+rate and replace, override or exclude nothing. ``total_with_may_apply_pct`` is the total if they all
+apply: they add their rates and supersede what they would replace or override (a layer that only
+such a layer may supersede shows as ``applies`` with the reason). Exclusions that may apply are
+noted on the layers but assumed in neither total, and a duty that may apply ``instead`` of all
+others counts as an alternative (see above). The second total is therefore usually the higher; it is
+lower when a layer that may apply replaces a higher rate (a suspension), and it is generous where
+alternatives that exclude each other (two replacements splitting one product list) both count.
 """
 
 from __future__ import annotations
@@ -394,12 +398,19 @@ def _cover(event: _Event, data: _Data, query: _Query) -> tuple[int, str]:
 
 @dataclass(frozen=True)
 class _Segment:
-    """A stretch of time over which one event has one status for the queried product."""
+    """A stretch of time over which one event has one status for the queried product.
+
+    ``without`` and ``with_`` say whether the event counts in the total without the layers that
+    may apply (they neither add a rate nor replace, override or exclude anything) and in the
+    total with them (they do all of that).
+    """
 
     event: _Event
     layer: str
     start: dt.date
     stop: dt.date | None  # exclusive; None while open-ended
+    without: bool
+    with_: bool
     status: LayerStatus
     reason: str
     start_causes: tuple[str, ...]
@@ -408,8 +419,8 @@ class _Segment:
 
 
 Coverage: TypeAlias = "Mapping[str, tuple[int, str]]"
-#: (from, to, kind, event, reason): a window in which an event changes another's status
-_Change: TypeAlias = "tuple[dt.date, dt.date | None, str, _Event, str]"
+#: (from, to, level, event, reason): a window in which an event excludes or displaces another
+_Window: TypeAlias = "tuple[dt.date, dt.date | None, int, _Event, str]"
 
 
 def _segments(pair: _Pair, cover: Coverage) -> list[_Segment]:
@@ -420,11 +431,11 @@ def _segments(pair: _Pair, cover: Coverage) -> list[_Segment]:
     """
     # a duty that applies instead of every other one displaces the others while it surely applies;
     # one that may apply casts no doubt on them (it turns on how goods are shipped, which an HS
-    # code does not tell), and the totals take it as an alternative (see rate_stack)
+    # code does not tell), and the upper total takes it as an alternative (see _totals)
     instead = [n for n in pair.nodes if pair.layer_of[n.event_id] in pair.instead]
     out = [seg for n in instead for seg in _node_segments(pair, n, cover, [])]
-    displaced: list[_Change] = [
-        (seg.start, seg.stop, "displaced", seg.event, "") for seg in out if seg.status == _APPLIES
+    displaced: list[_Window] = [
+        (seg.start, seg.stop, _YES, seg.event, "") for seg in out if seg.without and seg.with_
     ]
     for node in pair.nodes:
         if pair.layer_of[node.event_id] not in pair.instead:
@@ -432,71 +443,92 @@ def _segments(pair: _Pair, cover: Coverage) -> list[_Segment]:
     return out
 
 
-def _node_segments(pair: _Pair, node: _Event, cover: Coverage, displaced: list[_Change]) -> list[_Segment]:
+def _inside(day: dt.date, start: dt.date, stop: dt.date | None) -> bool:
+    return start <= day and (stop is None or day < stop)
+
+
+def _node_segments(pair: _Pair, node: _Event, cover: Coverage, displaced: list[_Window]) -> list[_Segment]:
     level, reason = cover[node.event_id]
     if level == _NO:
         return []
     assert node.effective is not None  # guaranteed by _index_pair
     layer = pair.layer_of[node.event_id]
-    start, stop = node.effective, node.end
+    start = node.effective
     points: dict[dt.date, set[str]] = {start: {node.event_id}}
-    if stop is not None:
-        points.setdefault(stop, set()).add(node.event_id)
-    # exclusions and displacements that apply, and the doubt cast by replacements or exclusions
-    # that may apply; a replacement that surely covers the product ends this event for it
-    changes: list[_Change] = []
+    if node.end is not None:
+        points.setdefault(node.end, set()).add(node.event_id)
+    # a replacement or override that surely covers the product ends the event in both totals; one
+    # that may cover it ends the event only in the total with the layers that may apply
+    stop_sure, stop_may = node.end, node.end
+    doubts: list[tuple[dt.date, _Event, str]] = []
     for child in pair.children.get(node.event_id, ()):
         c_level, c_reason = cover[child.event_id]
         assert child.effective is not None
         if c_level == _NO:
             continue
-        points.setdefault(child.effective, set()).add(child.event_id)
-        if c_level == _YES:
-            if stop is None or child.effective < stop:
-                stop = max(child.effective, start)
-        else:
-            changes.append((child.effective, None, "may-replace", child, c_reason))
+        when = max(child.effective, start)
+        points.setdefault(when, set()).add(child.event_id)
+        if stop_may is None or when < stop_may:
+            stop_may = when
+        if c_level == _YES and (stop_sure is None or when < stop_sure):
+            stop_sure = when
+        if c_level == _MAYBE:
+            doubts.append((when, child, c_reason))
+    windows: list[tuple[_Window, str]] = []
     for excl in pair.exclusions.get(layer, ()):
         x_level, x_reason = cover[excl.event_id]
         assert excl.effective is not None
-        if x_level == _NO:
-            continue
-        kind = "excluded" if x_level == _YES else "may-exclude"
-        changes.append((excl.effective, excl.end, kind, excl, x_reason))
-        points.setdefault(excl.effective, set()).add(excl.event_id)
-        if excl.end is not None:
-            points.setdefault(excl.end, set()).add(excl.event_id)
-    for window in displaced:
-        changes.append(window)
-        points.setdefault(window[0], set()).add(window[3].event_id)
-        if window[1] is not None:
-            points.setdefault(window[1], set()).add(window[3].event_id)
-    if stop is not None and stop <= start:
+        if x_level != _NO:
+            windows.append(((excl.effective, excl.end, x_level, excl, x_reason), "excluded"))
+    windows += [(w, "displaced") for w in displaced]
+    for (w_from, w_to, _, ev, _), _kind in windows:
+        points.setdefault(w_from, set()).add(ev.event_id)
+        if w_to is not None:
+            points.setdefault(w_to, set()).add(ev.event_id)
+    last = stop_sure if level == _YES else stop_may
+    if last is not None and stop_may is not None:
+        last = max(last, stop_may)
+    if last is not None and last <= start:
         return []
-    bounds = sorted(p for p in points if p >= start and (stop is None or p < stop))
-    pieces: list[tuple[dt.date, dt.date | None, LayerStatus, str]] = []
+    bounds = sorted(p for p in points if p >= start and (last is None or p < last))
+    pieces: list[tuple[dt.date, dt.date | None, bool, bool, LayerStatus, str]] = []
     for i, a in enumerate(bounds):
-        b = bounds[i + 1] if i + 1 < len(bounds) else stop
-        status, why = (_MAY, f"may apply: {reason}") if level == _MAYBE else (_APPLIES, "")
-        for c_from, c_to, kind, ev, c_reason in changes:
-            if not (c_from <= a and (c_to is None or a < c_to)):
-                continue
-            if kind in ("excluded", "displaced"):
-                status = _EXCLUDED
-                why = (
-                    f"excluded by {ev.event_id}"
-                    if kind == "excluded"
-                    else f"displaced by {ev.event_id}, which applies in place of every other duty"
-                )
-                break
-            if status == _APPLIES:
-                status = _MAY
-                verb = "replaced" if kind == "may-replace" else "excluded"
-                why = f"may be {verb} by {ev.event_id} ({c_reason})"
-        if pieces and pieces[-1][2] == status and pieces[-1][3] == why:
-            pieces[-1] = (pieces[-1][0], b, status, why)
+        b = bounds[i + 1] if i + 1 < len(bounds) else last
+        without = level == _YES and _inside(a, start, stop_sure)
+        with_ = _inside(a, start, stop_may)
+        hit = [(w, kind) for w, kind in windows if _inside(a, w[0], w[1])]
+        sure_hit = next(((w, kind) for w, kind in hit if w[2] == _YES), None)
+        may_hit = next(((w, kind) for w, kind in hit if w[2] == _MAYBE), None)
+        excluded = sure_hit is not None and (without or with_)
+        if sure_hit is not None:
+            without = with_ = False
+        if without:
+            status: LayerStatus = _APPLIES
+            why = ""
+            if not with_:
+                doubt = next(((ev, r) for when, ev, r in doubts if when <= a), None)
+                if doubt is not None:
+                    why = f"may be replaced by {doubt[0].event_id} ({doubt[1]})"
+        elif with_:
+            status, why = _MAY, f"may apply: {reason}"
+        elif excluded and sure_hit is not None:
+            (_, _, _, ev, _), kind = sure_hit
+            status = _EXCLUDED
+            why = (
+                f"excluded by {ev.event_id}"
+                if kind == "excluded"
+                else f"displaced by {ev.event_id}, which applies in place of every other duty"
+            )
         else:
-            pieces.append((a, b, status, why))
+            continue  # replaced in both totals
+        if may_hit is not None and status != _EXCLUDED:
+            # an exclusion that may apply is noted but assumed in neither total: it is not a layer
+            note = f"may be excluded by {may_hit[0][3].event_id} ({may_hit[0][4]})"
+            why = f"{why}; {note}" if why else note
+        if pieces and pieces[-1][2:] == (without, with_, status, why) and pieces[-1][1] == a:
+            pieces[-1] = (pieces[-1][0], b, without, with_, status, why)
+        else:
+            pieces.append((a, b, without, with_, status, why))
     is_instead = layer in pair.instead
     return [
         _Segment(
@@ -504,13 +536,15 @@ def _node_segments(pair: _Pair, node: _Event, cover: Coverage, displaced: list[_
             layer=layer,
             start=a,
             stop=b,
+            without=without,
+            with_=with_,
             status=status,
             reason=why,
             start_causes=tuple(sorted(points.get(a, ()))),
             stop_causes=tuple(sorted(points.get(b, ()))) if b is not None else (),
             instead=is_instead,
         )
-        for a, b, status, why in pieces
+        for a, b, without, with_, status, why in pieces
     ]
 
 
@@ -555,8 +589,9 @@ class Layer:
 class RateStack:
     """The additional ad valorem tariff one jurisdiction applied to another's goods on one date.
 
-    ``total_pct`` sums the layers that apply; ``total_with_may_apply_pct`` adds the layers flagged
-    ``may apply`` (an upper bound). Both are additional to the ordinary (MFN) duty.
+    ``total_pct`` sums the layers that apply; ``total_with_may_apply_pct`` is the total if the
+    layers flagged ``may apply`` apply as well (see the module documentation). Both are additional to
+    the ordinary (MFN) duty.
     """
 
     imposing: str
@@ -572,8 +607,8 @@ class RateStack:
 
     @property
     def uncertain(self) -> bool:
-        """True when some layer may apply, so the total is a range."""
-        return any(layer.status == _MAY for layer in self.layers)
+        """True when some layer may apply, or may be replaced or excluded: the total is a range."""
+        return any(layer.status == _MAY or "may be" in layer.reason for layer in self.layers)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (dates as ISO strings), e.g. for JSON output."""
@@ -610,20 +645,20 @@ def _total(values: Iterable[float]) -> float:
     return round(sum(values), 6)
 
 
-def _totals(active: Iterable[tuple[float, str, bool]]) -> tuple[float, float]:
-    """(total, total with may-apply) of (rate, status, instead) triples in force at one time.
+def _totals(active: Iterable[_Segment]) -> tuple[float, float]:
+    """(total, total with the layers that may apply) of the segments in force at one time.
 
-    A duty that applies in place of every other one and only may apply is an alternative: the
-    upper total is the larger of it and the sum of everything else that applies or may apply.
+    A duty that may apply in place of every other one is an alternative: the total with the layers
+    that may apply is the larger of it and the sum of everything else.
     """
     sure, upper, alternative = [], [], 0.0
-    for rate, status, instead in active:
-        if status == _APPLIES:
+    for seg in active:
+        rate = seg.event.rate or 0.0
+        if seg.without:
             sure.append(rate)
-            upper.append(rate)
-        elif status == _MAY and instead:
+        if seg.with_ and seg.instead and not seg.without:
             alternative = max(alternative, rate)
-        elif status == _MAY:
+        elif seg.with_:
             upper.append(rate)
     return _total(sure), max(_total(upper), alternative)
 
@@ -678,30 +713,30 @@ def rate_stack(
     query = _query(data, hs_code, sector)
     pair = data.pair(imp, tgt)
     layers = []
-    for seg in _segments(pair, _coverage(pair, data, query)):
-        if seg.start <= day and (seg.stop is None or day < seg.stop):
-            node = seg.event
-            assert node.effective is not None
-            assert node.rate is not None
-            layers.append(
-                Layer(
-                    event_id=node.event_id,
-                    layer_id=seg.layer,
-                    authority=node.authority,
-                    title=node.title,
-                    rate_pct=node.rate,
-                    combines=node.combines,
-                    amends_event_id=node.amends,
-                    effective_date=node.effective,
-                    since=seg.start,
-                    until=seg.stop,
-                    status=seg.status,
-                    reason=seg.reason,
-                    instead=seg.instead,
-                )
+    active = [s for s in _segments(pair, _coverage(pair, data, query)) if _inside(day, s.start, s.stop)]
+    for seg in active:
+        node = seg.event
+        assert node.effective is not None
+        assert node.rate is not None
+        layers.append(
+            Layer(
+                event_id=node.event_id,
+                layer_id=seg.layer,
+                authority=node.authority,
+                title=node.title,
+                rate_pct=node.rate,
+                combines=node.combines,
+                amends_event_id=node.amends,
+                effective_date=node.effective,
+                since=seg.start,
+                until=seg.stop,
+                status=seg.status,
+                reason=seg.reason,
+                instead=seg.instead,
             )
+        )
     layers.sort(key=lambda la: (la.effective_date, la.event_id))
-    totals = _totals((la.rate_pct, la.status, la.instead) for la in layers)
+    totals = _totals(active)
     return RateStack(
         imposing=imp,
         target=tgt,
@@ -838,7 +873,7 @@ def rate_timeline(
     values = []
     for a in bounds:
         active = [s for s in segments if s.start <= a and (s.stop is None or a < s.stop)]
-        values.append(_totals((s.event.rate or 0.0, s.status, s.instead) for s in active))
+        values.append(_totals(active))
     for k, series in enumerate((TOTAL, TOTAL_WITH_MAY_APPLY)):
         steps: list[dict[str, Any]] = []
         for i, a in enumerate(bounds):
@@ -1007,7 +1042,7 @@ def rate_panel(
     ids = [e.event_id for e in events]
     # reasons only matter for display; the panel needs the levels
     sure = np.zeros((len(patterns), days + 1))
-    maybe = np.zeros((len(patterns), days + 1))
+    upper = np.zeros((len(patterns), days + 1))
     alternative = np.zeros((len(patterns), days))
 
     def index(day: dt.date | None) -> int:
@@ -1018,19 +1053,19 @@ def rate_panel(
     for p, pattern in enumerate(patterns):
         cover = {event_id: (int(level), "") for event_id, level in zip(ids, pattern, strict=True)}
         for seg in _segments(pair, cover):
-            if seg.status == _EXCLUDED:
-                continue
             a, b = index(seg.start), index(seg.stop)
             if a >= b:
                 continue
             rate = seg.event.rate or 0.0
-            if seg.instead and seg.status == _MAY:
+            if seg.without:
+                sure[p, a] += rate
+                sure[p, b] -= rate
+            if seg.with_ and seg.instead and not seg.without:
                 # an alternative to everything else, not an addition (see _totals)
                 np.maximum(alternative[p, a:b], rate, out=alternative[p, a:b])
-                continue
-            target_array = sure if seg.status == _APPLIES else maybe
-            target_array[p, a] += rate
-            target_array[p, b] -= rate
+            elif seg.with_:
+                upper[p, a] += rate
+                upper[p, b] -= rate
     sure_daily = np.round(np.cumsum(sure, axis=1)[:, :days], 6)
-    with_daily = np.maximum(np.round(sure_daily + np.cumsum(maybe, axis=1)[:, :days], 6), alternative)
+    with_daily = np.maximum(np.round(np.cumsum(upper, axis=1)[:, :days], 6), alternative)
     return RatePanel(imp, tgt, codes, dates, inverse.reshape(-1).astype(np.intp), sure_daily, with_daily)

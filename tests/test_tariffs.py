@@ -442,3 +442,42 @@ def test_partial_replacement_leaves_the_rest_in_place() -> None:
     assert statuses("850760", D(2099, 5, 1)) == {"USA-CHN-2099-TEST-P": (7.5, "may apply")}
     assert statuses("850760", D(2099, 7, 1)) == {"USA-CHN-2099-TEST-P2": (25, "applies")}
     assert statuses("950300", D(2099, 7, 1)) == {"USA-CHN-2099-TEST-P": (7.5, "may apply")}
+
+
+def test_a_replacement_that_may_apply_counts_only_in_the_upper_total() -> None:
+    # an encoded layer, then a later suspension whose product list is not encoded: without the
+    # layers that may apply the 10% stands; with them the suspension's 0% replaces it
+    from policydata import tariffs as t
+
+    def ev(event_id: str, **kw: Any) -> t._Event:
+        base: dict[str, Any] = {
+            "imposing": "USA", "target": "CHN", "title": "Synthetic", "authority": "us-section-301",
+            "action": "impose", "combines": "stacks", "amends": None, "end": None,
+            "coverage": "all-goods", "encoded": False, "status": "in-force",
+        }  # fmt: skip
+        return t._Event(event_id=event_id, **{**base, **kw})
+
+    events = (
+        ev("USA-CHN-2099-TEST-S", effective=D(2099, 1, 1), rate=10),
+        ev("USA-CHN-2099-TEST-S2", combines="replaces", amends="USA-CHN-2099-TEST-S", effective=D(2099, 6, 1),
+           rate=0, coverage="listed-products"),
+        ev("USA-CHN-2099-TEST-X", combines="excludes", amends="USA-CHN-2099-TEST-S", effective=D(2099, 8, 1),
+           rate=None, coverage="listed-products"),
+    )  # fmt: skip
+    data = t._Data("2099.0.0", events, {}, {}, ())
+    pair = data.pair("USA", "CHN")
+    segs = t._segments(pair, t._coverage(pair, data, t._Query(("950300",), "950300")))
+
+    def at(day: dt.date) -> tuple[dict[str, tuple[str, str]], tuple[float, float]]:
+        active = [s for s in segs if t._inside(day, s.start, s.stop)]
+        return {s.event.event_id: (s.status, s.reason) for s in active}, t._totals(active)
+
+    layers, totals = at(D(2099, 7, 1))
+    assert layers["USA-CHN-2099-TEST-S"][0] == "applies"
+    assert "may be replaced by USA-CHN-2099-TEST-S2" in layers["USA-CHN-2099-TEST-S"][1]
+    assert layers["USA-CHN-2099-TEST-S2"][0] == "may apply"
+    assert totals == (10, 0)
+    # an exclusion that may apply is noted, and assumed in neither total
+    layers, totals = at(D(2099, 9, 1))
+    assert "may be excluded by USA-CHN-2099-TEST-X" in layers["USA-CHN-2099-TEST-S"][1]
+    assert totals == (10, 0)
