@@ -341,7 +341,7 @@ def plot_timelines(
             key.text(
                 col / 3,
                 1 - row / rows,
-                f"{c.number:>2}  {c.step.start:%Y-%m-%d}  {c.step.value:>5g}%  {_clip(c.text, 46)}",
+                f"{c.number:>2}  {c.step.start:%Y-%m-%d}  {c.step.value:>5g}%  {_clip(c.text, 40)}",
                 va="top",
                 ha="left",
                 fontsize=7.5,

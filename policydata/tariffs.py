@@ -37,8 +37,9 @@ lines have 8 or 10 digits): ask at that level for a sure answer.
 
 Totals. ``total_pct`` is the total if no layer flagged *may apply* applies: such layers add no
 rate and replace, override or exclude nothing. ``total_with_may_apply_pct`` is the total if they all
-apply: they add their rates and supersede what they would replace or override (a layer that only
-such a layer may supersede shows as ``applies`` with the reason). Exclusions that may apply are
+apply: they add their rates and supersede the layers known to apply that they would replace or
+override (such a layer shows as ``applies``, with the reason); two layers that each may apply both
+count. Exclusions that may apply are
 noted on the layers but assumed in neither total, and a duty that may apply ``instead`` of all
 others counts as an alternative (see above). The second total is therefore usually the higher; it is
 lower when a layer that may apply replaces a higher rate (a suspension), and it is generous where
@@ -468,11 +469,14 @@ def _node_segments(pair: _Pair, node: _Event, cover: Coverage, displaced: list[_
             continue
         when = max(child.effective, start)
         points.setdefault(when, set()).add(child.event_id)
-        if stop_may is None or when < stop_may:
-            stop_may = when
         if c_level == _YES and (stop_sure is None or when < stop_sure):
             stop_sure = when
-        if c_level == _MAYBE:
+        # two events that may each cover the product need not both cover it: only an event known
+        # to cover the product gives way, in the total with the layers that may apply, to one that
+        # may replace or override it
+        if (c_level == _YES or level == _YES) and (stop_may is None or when < stop_may):
+            stop_may = when
+        if c_level == _MAYBE and level == _YES:
             doubts.append((when, child, c_reason))
     windows: list[tuple[_Window, str]] = []
     for excl in pair.exclusions.get(layer, ()):
