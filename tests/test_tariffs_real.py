@@ -117,7 +117,8 @@ CASES = [
     # additional duty on Chinese EVs that day.
     Case("us-2024-10-01-ev-100", "USA", "CHN", "2024-10-01", "87038000",
          {"USA-CHN-2024-301-REVIEW-EV": 100}, exact=True),
-    # fr-89-101682 (Dec 2024 notice): tungsten products (8101.94.00) to 25% from 1 Jan 2025.
+    # fr-89-101682 (Dec 2024 notice) and livingston-2024-tungsten: tungsten products (8101.94.00)
+    # to 25% from 1 Jan 2025 under 9903.91.11, in place of earlier section 301 headings.
     Case("us-2025-01-15-tungsten-25", "USA", "CHN", "2025-01-15", "81019400",
          {"USA-CHN-2024-301-REVIEW-TUNGSTEN-2025": 25}, exact=True),
     # --- China on the United States ---------------------------------------------------------
@@ -132,8 +133,8 @@ CASES = [
     # suspended for 90 days, No. 5 and No. 6 stopped. A date inside a suspension.
     Case("cn-2025-05-20-geneva-suspension", "CHN", "USA", "2025-05-20", None,
          {"CHN-USA-2025-CTC-GENEVA-10": 10}, exact=True, absent=("CHN-USA-2025-CTC-RECIP-125",)),
-    # ctc-2018-7 and cnhan-2018-ctc-50bn (税委会公告〔2018〕5号): 25% on 545 items incl. soybeans
-    # (heading 1201) from 6 Jul 2018.
+    # cnhan-2018-ctc-50bn and globaltimes-2019-trade-timeline (税委会公告〔2018〕5号): 25% on the
+    # first 545 items, soybeans (heading 1201) among them, from 6 Jul 2018.
     Case("cn-2018-07-10-soybeans", "CHN", "USA", "2018-07-10", "1201",
          {"CHN-USA-2018-CTC-L1": 25}, exact=False),
     # ctc-2025-2 (10% on soybeans from 10 Mar 2025) ended by udn-2025-ctc-nov from 10 Nov 2025;
