@@ -50,9 +50,9 @@ def main() -> None:
         for _ in range(args.repeat):
             tariffs._load.cache_clear()  # each run reads the release again
             times.append(run(args.start, args.end, expand=expand)[0])
-        what = "and expanded to dense (codes x days) arrays" if expand else "(compressed by coverage pattern)"
+        what = "expanded to dense (codes x days) arrays" if expand else "one row per coverage pattern"
         print(
-            f"all directions, every code, every day, {what}: best {min(times):.3f} s, "
+            f"all directions, every code, every day ({what}): best {min(times):.3f} s, "
             f"median {statistics.median(times):.3f} s over {args.repeat} runs (target < 1 s)"
         )
 
