@@ -81,3 +81,14 @@ __all__ = [
     "tariff_events",
     "validate",
 ]
+
+_LAZY_MODULES = frozenset({"tariffs"})
+
+
+def __getattr__(name: str) -> object:
+    # submodules with heavy imports load on first attribute access: policydata.tariffs.rate_stack(...)
+    if name in _LAZY_MODULES:
+        import importlib
+
+        return importlib.import_module(f"policydata.{name}")
+    raise AttributeError(f"module 'policydata' has no attribute {name!r}")
