@@ -88,8 +88,28 @@ def load(
     return open_release(version).load(name, backend=backend, columns=columns, filters=filters)
 
 
+def _current_schema(name: str, version: str | None) -> Any:
+    """A table as Arrow, with the columns of this library's schema.
+
+    A release built with an older minor schema version lacks the nullable columns added since;
+    they are added as nulls so that typed frames and records still validate.
+    """
+    import pyarrow as pa
+
+    from policydata.validate.core import arrow_schema
+
+    arrow = load(name, version=version, backend="arrow")
+    schema = arrow_schema(table(name))
+    for f in schema:
+        if f.name not in arrow.column_names and f.nullable:
+            arrow = arrow.append_column(f, pa.nulls(arrow.num_rows, type=f.type))
+    return arrow.select(schema.names) if set(schema.names) <= set(arrow.column_names) else arrow
+
+
 def _typed(name: str, version: str | None, validate: bool) -> Any:
-    frame = load(name, version=version)
+    from policydata.io import to_pandas
+
+    frame = to_pandas(_current_schema(name, version))
     if validate:
         from policydata.frames import FRAME_MODELS
 
@@ -208,7 +228,7 @@ def records(name: str, *, version: str | None = None) -> Iterator[Record]:
     'TariffEvent'
     """
     model = table(name).record_model()
-    arrow = load(name, version=version, backend="arrow")
+    arrow = _current_schema(name, version)
     for batch in arrow.to_batches():
         for row in batch.to_pylist():
             yield model.model_validate(row)

@@ -107,6 +107,7 @@ class _Event:
     coverage: str
     encoded: bool
     status: str
+    exporter: str | None = None  # set when the rate covers one exporter's goods only
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,8 @@ def _load(path: Path) -> _Data:
                 coverage=r["coverage"],
                 encoded=bool(r["products_encoded"]),
                 status=r["status"],
+                # releases built before schema 1.1 have no exporter column
+                exporter=r.get("exporter"),
             )
         )
     listed: dict[str, list[str]] = {}
@@ -374,8 +377,19 @@ def _cover_code(event: _Event, products: _Products, code: str) -> tuple[int, str
     return _MAYBE, "its list of excepted products is not encoded"
 
 
+def _for_exporter(level: int, reason: str, event: _Event) -> tuple[int, str]:
+    """A rate for one exporter's goods only may apply to a product from the target, never surely."""
+    if event.exporter is None or level != _YES:
+        return level, reason
+    return _MAYBE, f"it covers goods of {event.exporter} only"
+
+
 def _cover(event: _Event, data: _Data, query: _Query) -> tuple[int, str]:
     """Coverage of the whole query: sure (every code), no (no code), or may (some or unsure)."""
+    return _for_exporter(*_cover_products(event, data, query), event)
+
+
+def _cover_products(event: _Event, data: _Data, query: _Query) -> tuple[int, str]:
     if query.codes is None:
         if event.combines == "excludes":
             return _NO, ""
@@ -653,18 +667,21 @@ def _totals(active: Iterable[_Segment]) -> tuple[float, float]:
     """(total, total with the layers that may apply) of the segments in force at one time.
 
     A duty that may apply in place of every other one is an alternative: the total with the layers
-    that may apply is the larger of it and the sum of everything else.
+    that may apply is the larger of it and the sum of everything else. Rates for different
+    exporters are alternatives too: only the highest of them counts in the upper total.
     """
-    sure, upper, alternative = [], [], 0.0
+    sure, upper, alternative, per_exporter = [], [], 0.0, 0.0
     for seg in active:
         rate = seg.event.rate or 0.0
         if seg.without:
             sure.append(rate)
         if seg.with_ and seg.instead and not seg.without:
             alternative = max(alternative, rate)
+        elif seg.with_ and seg.event.exporter is not None and not seg.without:
+            per_exporter = max(per_exporter, rate)
         elif seg.with_:
             upper.append(rate)
-    return _total(sure), max(_total(upper), alternative)
+    return _total(sure), max(_total([*upper, per_exporter]), alternative)
 
 
 def rate_stack(
@@ -970,7 +987,15 @@ class _CodeIndex:
                     self.by_prefix.setdefault(code[:length], []).append(i)
 
     def levels(self, event: _Event, products: _Products) -> npt.NDArray[np.int8]:
-        """Coverage levels of one event for every code (the rules of :func:`_cover_code`)."""
+        """Coverage levels of one event for every code (the rules of :func:`_cover`)."""
+        import numpy as np
+
+        levels = self._product_levels(event, products)
+        if event.exporter is not None:
+            levels = np.minimum(levels, _MAYBE).astype(np.int8)
+        return levels
+
+    def _product_levels(self, event: _Event, products: _Products) -> npt.NDArray[np.int8]:
         import numpy as np
 
         if event.coverage == "all-goods":
@@ -1048,6 +1073,7 @@ def rate_panel(
     sure = np.zeros((len(patterns), days + 1))
     upper = np.zeros((len(patterns), days + 1))
     alternative = np.zeros((len(patterns), days))
+    per_exporter = np.zeros((len(patterns), days))
 
     def index(day: dt.date | None) -> int:
         if day is None:
@@ -1067,9 +1093,12 @@ def rate_panel(
             if seg.with_ and seg.instead and not seg.without:
                 # an alternative to everything else, not an addition (see _totals)
                 np.maximum(alternative[p, a:b], rate, out=alternative[p, a:b])
+            elif seg.with_ and seg.event.exporter is not None and not seg.without:
+                # rates for different exporters are alternatives (see _totals)
+                np.maximum(per_exporter[p, a:b], rate, out=per_exporter[p, a:b])
             elif seg.with_:
                 upper[p, a] += rate
                 upper[p, b] -= rate
     sure_daily = np.round(np.cumsum(sure, axis=1)[:, :days], 6)
-    with_daily = np.maximum(np.round(np.cumsum(upper, axis=1)[:, :days], 6), alternative)
+    with_daily = np.maximum(np.round(np.cumsum(upper, axis=1)[:, :days] + per_exporter, 6), alternative)
     return RatePanel(imp, tgt, codes, dates, inverse.reshape(-1).astype(np.intp), sure_daily, with_daily)

@@ -481,3 +481,50 @@ def test_a_replacement_that_may_apply_counts_only_in_the_upper_total() -> None:
     layers, totals = at(D(2099, 9, 1))
     assert "may be excluded by USA-CHN-2099-TEST-X" in layers["USA-CHN-2099-TEST-S"][1]
     assert totals == (10, 0)
+
+
+def test_rates_for_different_exporters_are_alternatives() -> None:
+    # two exporter-specific rates of one action on the same product, and a rate for everyone:
+    # neither company rate surely applies, and the upper total takes the higher of them, not both
+    from policydata import tariffs as t
+
+    def ev(event_id: str, **kw: Any) -> t._Event:
+        base: dict[str, Any] = {
+            "imposing": "EUN", "target": "CHN", "title": "Synthetic", "authority": "eu-anti-subsidy",
+            "action": "impose", "combines": "stacks", "amends": None, "end": None,
+            "coverage": "listed-products", "encoded": True, "status": "in-force",
+            "effective": D(2099, 1, 1),
+        }  # fmt: skip
+        return t._Event(event_id=event_id, **{**base, **kw})
+
+    events = (
+        ev("EUN-CHN-2099-TEST-CO-A", rate=17.0, exporter="Company A"),
+        ev("EUN-CHN-2099-TEST-CO-B", rate=35.3, exporter="Company B"),
+        ev("EUN-CHN-2099-TEST-ALL", rate=10.0, coverage="all-goods", encoded=False),
+    )
+    products = {e.event_id: t._Products.of(["870380"]) for e in events[:2]}
+    data = t._Data("2099.0.0", events, products, {}, ("870380",))
+    pair = data.pair("EUN", "CHN")
+    active = [
+        s
+        for s in t._segments(pair, t._coverage(pair, data, t._Query(("870380",), "870380")))
+        if s.start <= D(2099, 2, 1) and (s.stop is None or D(2099, 2, 1) < s.stop)
+    ]
+    assert {s.event.event_id: s.status for s in active} == {
+        "EUN-CHN-2099-TEST-CO-A": "may apply",
+        "EUN-CHN-2099-TEST-CO-B": "may apply",
+        "EUN-CHN-2099-TEST-ALL": "applies",
+    }
+    assert t._totals(active) == (10.0, 45.3)
+
+
+def test_eu_company_rates_on_electric_cars_are_not_added_up() -> None:
+    """Regulation (EU) 2024/2754: one definitive rate per exporter (highest 35.3%) on BEVs."""
+    import policydata
+
+    stack = policydata.tariffs.rate_stack("EUN", "CHN", "2025-06-01", hs_code="870380")
+    company = [layer for layer in stack.layers if layer.event_id.startswith("EUN-CHN-2024-CVD-BEV-")]
+    assert len(company) == 6
+    assert {layer.status for layer in company} == {"may apply"}
+    assert stack.total_pct == 0
+    assert stack.total_with_may_apply_pct == 35.3

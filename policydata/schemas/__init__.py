@@ -9,4 +9,4 @@ from typing import Final
 
 #: Semantic version of the table schemas. A release records the version it was built with; this
 #: library reads releases of the same major version only.
-SCHEMA_VERSION: Final = "1.0.0"
+SCHEMA_VERSION: Final = "1.1.0"

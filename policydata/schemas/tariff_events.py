@@ -151,6 +151,12 @@ class TariffEvent(Record):
         "What is doubtful about this record and why; empty when nothing is.", pattern=p.TEXT
     )
     notes: str | None = field("Anything else a reader should know.", pattern=p.TEXT)
+    exporter: str | None = field(
+        "Only goods of this exporter or producer (or named group of them, such as 'other cooperating "
+        "companies') are covered; empty when the rate applies whoever exports the goods. Rates of "
+        "the same action for different exporters are alternatives, never added together.",
+        pattern=p.TEXT,
+    )
 
     __rules__ = (
         Distinct("imposing", "target"),

@@ -23,7 +23,7 @@ CITES = "citations.csv"
 # a standalone event and its citation, for cases that need a fourth event
 EVENT_D = (
     "CHN-USA-2099-TEST-D,CHN,USA,Synthetic countermeasure D,cn-countermeasure,Test law,impose,stacks,,"
-    "{responds},,,,,2099-03-01,,,2099-03-15,,false,5,all-goods,false,Other synthetic goods,,,in-force,,\n"
+    "{responds},,,,,2099-03-01,,,2099-03-15,,false,5,all-goods,false,Other synthetic goods,,,in-force,,,\n"
 )
 CITE_D = "tariff_events,CHN-USA-2099-TEST-D,test-2099-notice-b,,\n"
 
@@ -242,7 +242,7 @@ CASES: dict[str, tuple[str, dict[str, bytes], list[str], list[dict[str, object]]
     ),
     "whitespace-enum": (
         "a trailing space after a status",
-        sub(EVENTS, "in-force,,\nCHN", "in-force ,,\nCHN"),
+        sub(EVENTS, "in-force,,,\nCHN", "in-force ,,,\nCHN"),
         [],
         [exp("whitespace", EVENTS, E_B, "status")],
     ),
