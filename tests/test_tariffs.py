@@ -516,15 +516,3 @@ def test_rates_for_different_exporters_are_alternatives() -> None:
         "EUN-CHN-2099-TEST-ALL": "applies",
     }
     assert t._totals(active) == (10.0, 45.3)
-
-
-def test_eu_company_rates_on_electric_cars_are_not_added_up() -> None:
-    """Regulation (EU) 2024/2754: one definitive rate per exporter (highest 35.3%) on BEVs."""
-    import policydata
-
-    stack = policydata.tariffs.rate_stack("EUN", "CHN", "2025-06-01", hs_code="870380")
-    company = [layer for layer in stack.layers if layer.event_id.startswith("EUN-CHN-2024-CVD-BEV-")]
-    assert len(company) == 6
-    assert {layer.status for layer in company} == {"may apply"}
-    assert stack.total_pct == 0
-    assert stack.total_with_may_apply_pct == 35.3
