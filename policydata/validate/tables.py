@@ -42,6 +42,7 @@ LIKELY_DUPLICATE_FIELDS: Mapping[str, tuple[str, ...]] = {
         "rate_pct",
         "coverage",
         "product_scope",
+        "exporter",
     ),
 }
 
