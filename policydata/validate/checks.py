@@ -262,14 +262,7 @@ def _cell_issue(t: LoadedTable, code: str, row: int, spec: FieldSpec) -> Issue:
                 value=value,
             )
         if value.strip() != value:
-            return Issue(
-                "whitespace",
-                f"{spec.name} is {value!r}, with white space at its start or end. Expected "
-                f"{value.strip()!r}; remove the spaces.",
-                row=row,
-                field=spec.name,
-                value=value,
-            )
+            return _whitespace_issue(spec, value, row)
         message = f"{spec.name} is {value!r}; expected {_expected(spec)}."
     elif code == "out-of-range":
         bounds = f"between {spec.minimum:g} and {spec.maximum:g}" if spec.maximum is not None else ""
@@ -297,6 +290,17 @@ def _rule_issue(t: LoadedTable, rule: Rule, row: int) -> Issue:
     )
 
 
+def _whitespace_issue(spec: FieldSpec, value: str, row: int) -> Issue:
+    return Issue(
+        "whitespace",
+        f"{spec.name} is {value!r}, with white space at its start or end. Expected "
+        f"{value.strip()!r}; remove the spaces.",
+        row=row,
+        field=spec.name,
+        value=value,
+    )
+
+
 def _rejects_whitespace(pattern: str | None) -> bool:
     """True when no value with white space can match (the pattern names its characters)."""
     return pattern is not None and re.search(r"\\[sSWD]|\.|\[\^", pattern) is None
@@ -311,17 +315,7 @@ def whitespace_issues(t: LoadedTable, spec: FieldSpec) -> list[Issue]:
     bad = per_value(t, spec.name, lambda v: pc.not_equal(v, pc.utf8_trim_whitespace(v)))
     out = []
     for row in _rows(pc.fill_null(bad, False)):
-        value = t.value(spec.name, row) or ""
-        out.append(
-            Issue(
-                "whitespace",
-                f"{spec.name} is {value!r}, with white space at its start or end. Expected "
-                f"{value.strip()!r}; remove the spaces.",
-                row=row,
-                field=spec.name,
-                value=value,
-            )
-        )
+        out.append(_whitespace_issue(spec, t.value(spec.name, row) or "", row))
     return out
 
 
