@@ -209,3 +209,20 @@ def test_contributing_lists_every_code() -> None:
     text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"^\| `([a-z-]+)` \|", text, flags=re.MULTILINE))
     assert listed == set(CODES)
+
+
+def test_contributing_example_row_fits_the_schema(tmp_path: Path) -> None:
+    """The example tariff event in CONTRIBUTING.md has the schema's header and validates as a row."""
+    import csv
+    import io
+
+    from policydata.catalog import table
+    from policydata.schemas._base import field_specs
+
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    block = text.split("```csv\n", 1)[1].split("```", 1)[0]
+    header, row = list(csv.reader(io.StringIO(block)))
+    model = table("tariff_events").record_model()
+    assert header == [s.name for s in field_specs(model)]
+    values = {k: (v if v != "" else None) for k, v in zip(header, row, strict=True)}
+    model.model_validate(values)
