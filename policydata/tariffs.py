@@ -359,22 +359,18 @@ def _cover_code(event: _Event, products: _Products, code: str) -> tuple[int, str
         return _NO, ""
     listed = any(len(code) >= n and code[:n] in products.listed for n in _LISTED_LENGTHS)
     partial = not listed and code in products.prefixes
+    # a product list and an exception list are the same rule with the answers swapped
     if event.coverage == "listed-products":
-        if listed:
-            return _YES, ""
-        if partial:
-            return _MAYBE, f"partial HS match: the event lists narrower codes under {code}"
-        if event.encoded:
-            return _NO, ""
-        return _MAYBE, "its product list is not encoded"
-    # all-except-listed
+        on_list, off_list, names, what = _YES, _NO, "the event lists", "product list"
+    else:  # all-except-listed
+        on_list, off_list, names, what = _NO, _YES, "its exception list names", "list of excepted products"
     if listed:
-        return _NO, ""
+        return on_list, ""
     if partial:
-        return _MAYBE, f"partial HS match: its exception list names codes under {code}"
+        return _MAYBE, f"partial HS match: {names} codes under {code}"
     if event.encoded:
-        return _YES, ""
-    return _MAYBE, "its list of excepted products is not encoded"
+        return off_list, ""
+    return _MAYBE, f"its {what} is not encoded"
 
 
 def _for_exporter(level: int, reason: str, event: _Event) -> tuple[int, str]:

@@ -408,6 +408,19 @@ def test_timeline_window_must_be_ordered(release: Path) -> None:
         rate_timeline("USA", "CHN", "2099-02-01", "2099-01-01")
 
 
+def _engine_event(event_id: str, **kw: Any) -> Any:
+    """An engine event for tests that bypass the release (defaults: US on China, Section 301)."""
+    from policydata import tariffs as t
+
+    imposing, target = event_id.split("-")[:2]
+    base: dict[str, Any] = {
+        "imposing": imposing, "target": target, "title": "Synthetic", "authority": "us-section-301",
+        "action": "impose", "combines": "stacks", "amends": None, "end": None,
+        "coverage": "listed-products", "encoded": True, "status": "in-force",
+    }  # fmt: skip
+    return t._Event(event_id=event_id, **{**base, **kw})
+
+
 def test_partial_replacement_leaves_the_rest_in_place() -> None:
     # A replacement that lists only some products supersedes the earlier rate for those products
     # alone. The validator asks a replaced event to end when it is replaced (replace-gap), so this
@@ -415,12 +428,7 @@ def test_partial_replacement_leaves_the_rest_in_place() -> None:
     from policydata import tariffs as t
 
     def ev(event_id: str, **kw: Any) -> t._Event:
-        base: dict[str, Any] = {
-            "imposing": "USA", "target": "CHN", "title": "Synthetic", "authority": "us-section-301",
-            "action": "impose", "combines": "stacks", "amends": None, "end": None,
-            "coverage": "listed-products", "encoded": True, "status": "in-force",
-        }  # fmt: skip
-        return t._Event(event_id=event_id, **{**base, **kw})
+        return _engine_event(event_id, **kw)
 
     events = (
         ev("USA-CHN-2099-TEST-P", effective=D(2099, 1, 1), rate=7.5, encoded=False),
@@ -450,12 +458,7 @@ def test_a_replacement_that_may_apply_counts_only_in_the_upper_total() -> None:
     from policydata import tariffs as t
 
     def ev(event_id: str, **kw: Any) -> t._Event:
-        base: dict[str, Any] = {
-            "imposing": "USA", "target": "CHN", "title": "Synthetic", "authority": "us-section-301",
-            "action": "impose", "combines": "stacks", "amends": None, "end": None,
-            "coverage": "all-goods", "encoded": False, "status": "in-force",
-        }  # fmt: skip
-        return t._Event(event_id=event_id, **{**base, **kw})
+        return _engine_event(event_id, **{"coverage": "all-goods", "encoded": False, **kw})
 
     events = (
         ev("USA-CHN-2099-TEST-S", effective=D(2099, 1, 1), rate=10),
@@ -489,13 +492,7 @@ def test_rates_for_different_exporters_are_alternatives() -> None:
     from policydata import tariffs as t
 
     def ev(event_id: str, **kw: Any) -> t._Event:
-        base: dict[str, Any] = {
-            "imposing": "EUN", "target": "CHN", "title": "Synthetic", "authority": "eu-anti-subsidy",
-            "action": "impose", "combines": "stacks", "amends": None, "end": None,
-            "coverage": "listed-products", "encoded": True, "status": "in-force",
-            "effective": D(2099, 1, 1),
-        }  # fmt: skip
-        return t._Event(event_id=event_id, **{**base, **kw})
+        return _engine_event(event_id, **{"authority": "eu-anti-subsidy", "effective": D(2099, 1, 1), **kw})
 
     events = (
         ev("EUN-CHN-2099-TEST-CO-A", rate=17.0, exporter="Company A"),
