@@ -37,11 +37,12 @@ from policydata.errors import (
     PolicyDataError,
     ReleaseNotFoundError,
     SchemaVersionError,
+    SettingError,
     UnknownColumnError,
     UnknownTableError,
     UnsafeArchiveError,
 )
-from policydata.releases import Release, open_release
+from policydata.release import Release, open_release
 from policydata.schemas import SCHEMA_VERSION
 from policydata.validate import Problem, Report, validate
 
@@ -62,6 +63,7 @@ __all__ = [
     "ReleaseNotFoundError",
     "Report",
     "SchemaVersionError",
+    "SettingError",
     "UnknownColumnError",
     "UnknownTableError",
     "UnsafeArchiveError",
@@ -86,7 +88,7 @@ _LAZY_MODULES = frozenset({"tariffs"})
 
 
 def __getattr__(name: str) -> object:
-    # submodules with heavy imports load on first attribute access: policydata.tariffs.rate_stack(...)
+    # lazy: submodules with heavy imports load on first attribute access (policydata.tariffs.rate_stack)
     if name in _LAZY_MODULES:
         import importlib
 

@@ -19,6 +19,7 @@ EXPECTED = {
     "ReleaseNotFoundError",
     "Report",
     "SchemaVersionError",
+    "SettingError",
     "UnknownColumnError",
     "UnknownTableError",
     "UnsafeArchiveError",

@@ -12,9 +12,9 @@ import pyarrow as pa
 import pytest
 
 import policydata
-from policydata.catalog import TABLES
+from policydata.catalog import TABLE_NAMES, table
 
-NAMES = list(TABLES)
+NAMES = list(TABLE_NAMES)
 
 
 def test_list_datasets_matches_the_release() -> None:
@@ -82,15 +82,15 @@ def test_not_in_and_inequality_filters() -> None:
 def test_unknown_table_lists_the_choices() -> None:
     with pytest.raises(policydata.UnknownTableError) as info:
         policydata.load("tarif_events")
-    assert info.value.code == "unknown-table"
+    assert info.value.code == "no-such-table"
     assert "tariff_events" in info.value.known
 
 
 @pytest.mark.parametrize(
     ("kwargs", "code"),
     [
-        ({"columns": ["nope"]}, "unknown-column"),
-        ({"filters": [("nope", "=", 1)]}, "unknown-column"),
+        ({"columns": ["nope"]}, "no-such-column"),
+        ({"filters": [("nope", "=", 1)]}, "no-such-column"),
         ({"filters": [("imposing", "~", "USA")]}, "invalid-argument"),
         ({"filters": [("imposing", "in", "USA")]}, "invalid-argument"),
         ({"filters": [("effective_date", ">", "last year")]}, "invalid-argument"),
@@ -151,4 +151,4 @@ def test_records_are_validated_models() -> None:
 def test_typed_accessors_return_validated_frames(accessor) -> None:  # type: ignore[no-untyped-def]
     frame = accessor(validate=True)
     assert isinstance(frame, pd.DataFrame)
-    assert list(frame.columns) == list(TABLES[accessor.__name__].record_model().model_fields)
+    assert list(frame.columns) == list(table(accessor.__name__).model.model_fields)

@@ -14,9 +14,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import policydata
-from policydata.build import build_release
-from policydata.catalog import TABLES
-from policydata.releases import read_checksums, sha256_file
+from policydata.catalog import TABLE_NAMES
+from policydata.publish.build import build_release
+from policydata.release.files import read_checksums, sha256_file
 
 
 def test_every_released_file_matches_its_recorded_hash(root: Path) -> None:
@@ -78,7 +78,7 @@ def test_frictionless_validates_the_data_package(release_dir: Path) -> None:
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
 
 
-@pytest.mark.parametrize("name", list(TABLES), ids=list(TABLES))
+@pytest.mark.parametrize("name", list(TABLE_NAMES), ids=list(TABLE_NAMES))
 def test_duckdb_polars_and_pyarrow_read_every_file(name: str, release_dir: Path) -> None:
     path = release_dir / f"{name}.parquet"
     expected = pq.read_table(path).num_rows
@@ -94,7 +94,7 @@ def test_release_metadata(release_dir: Path) -> None:
     assert release.version == release_dir.name
     assert release.datapackage["licenses"][0]["name"] == "CC-BY-4.0"
     assert release.schema_version == policydata.SCHEMA_VERSION
-    assert set(release.tables) == set(TABLES)
+    assert set(release.tables) == set(TABLE_NAMES)
     assert dt.date.fromisoformat(release.as_of)
 
 

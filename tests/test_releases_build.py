@@ -14,14 +14,15 @@ from _releases_support import base_rows, build, run_cli, sha256, write_sources
 
 import policydata
 from policydata import settings
-from policydata.build import archive_release, write_archive
-from policydata.cache import extract_archive, verify_release
-from policydata.catalog import TABLES
+from policydata.catalog import TABLE_NAMES
 from policydata.errors import BuildError, DataValidationError, IntegrityError
-from policydata.releases import read_checksums
+from policydata.publish.archive import archive_release, write_archive
+from policydata.release.download import extract_archive
+from policydata.release.files import read_checksums
+from policydata.release.store import verify_release
 
 V1, V2 = "2099.1.0", "2099.2.0"
-TABLE_FILES = [f"{name}.parquet" for name in TABLES]
+TABLE_FILES = [f"{name}.parquet" for name in TABLE_NAMES]
 
 
 @pytest.fixture
@@ -95,7 +96,7 @@ def test_datapackage_has_the_required_metadata(sources: Path, tmp_path: Path) ->
     assert [lic["name"] for lic in package["licenses"]] == ["CC-BY-4.0"]
     assert package["sources"]
     assert package["contributors"]
-    assert [r["name"] for r in package["resources"]] == list(TABLES)
+    assert [r["name"] for r in package["resources"]] == list(TABLE_NAMES)
     for resource in package["resources"]:
         file = out / resource["path"]
         assert resource["integrity"] == {"sha256": sha256(file.read_bytes()), "bytes": file.stat().st_size}
@@ -132,7 +133,7 @@ def test_manifest_records_what_the_release_was_built_from(tmp_path: Path) -> Non
     assert manifest["library_version"] == policydata.__version__
     assert manifest["source_commit"] == head
     assert manifest["source_dirty"] is False
-    assert manifest["rows"] == {name: (6 if name == "citations" else 1) for name in TABLES}
+    assert manifest["rows"] == {name: (6 if name == "citations" else 1) for name in TABLE_NAMES}
     for name, info in manifest["files"].items():
         assert info["sha256"] == sha256((releases / V1 / name).read_bytes())
 

@@ -33,7 +33,7 @@ from _releases_support import (
 )
 
 import policydata
-from policydata import cache, settings
+from policydata import settings
 from policydata.errors import (
     DownloadError,
     IntegrityError,
@@ -42,6 +42,8 @@ from policydata.errors import (
     SchemaVersionError,
     UnsafeArchiveError,
 )
+from policydata.release import store as cache
+from policydata.release.download import download
 
 V1, V2, BAD = "2099.1.0", "2099.2.0", "2099.9.0"
 WORKER = Path(__file__).parent / "_download_worker.py"
@@ -172,14 +174,14 @@ def test_the_embedded_release_is_never_downloaded(env: Env) -> None:
 
 
 def test_offline_reads_a_cached_release(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
-    cache.download(V2)
+    download(V2)
     monkeypatch.setenv(settings.ENV_OFFLINE, "1")
     assert event_ids(V2) == ["USA-CHN-2099-TEST-A", "USA-CHN-2099-TEST-B"]
     assert env.downloads(V2) == 1
 
 
 def test_progress_bar_path_downloads_correctly(env: Env) -> None:
-    path = cache.download(V2, progress=True)
+    path = download(V2, progress=True)
     cache.verify_release(path, V2)
 
 
@@ -348,7 +350,7 @@ def test_offline_with_nothing_cached(env: Env, monkeypatch: pytest.MonkeyPatch) 
 
 @pytest.mark.parametrize("name", ["tariff_events.parquet", settings.MANIFEST_FILE, settings.CHECKSUMS_NAME])
 def test_corrupted_cache_is_found_by_verify_and_by_the_next_load(env: Env, name: str) -> None:
-    path = cache.download(V2)
+    path = download(V2)
     file = path / name
     data = bytearray(file.read_bytes())
     data[len(data) // 2] ^= 0x01
@@ -363,7 +365,7 @@ def test_corrupted_cache_is_found_by_verify_and_by_the_next_load(env: Env, name:
 
 
 def test_clear_removes_cached_releases(env: Env) -> None:
-    cache.download(V2)
+    download(V2)
     assert [c.version for c in cache.cached_releases()] == [V2]
     assert cache.clear_cache() == [V2]
     assert env.cached_files() == []
@@ -499,5 +501,5 @@ def test_cli_errors_exit_2_with_their_code(
 )
 def test_a_version_that_is_not_a_version_is_refused(env: Env, version: str) -> None:
     with pytest.raises(ReleaseNotFoundError):
-        cache.download(version)
+        download(version)
     assert env.server.count("") == 0

@@ -78,7 +78,7 @@ def test_installed_wheel_uses_its_own_index(wheel: Path, tmp_path: Path) -> None
     )
     script = (
         "import json, policydata\n"
-        "from policydata.releases import index_path\n"
+        "from policydata.release.index import index_path\n"
         "rel = policydata.open_release()\n"
         "try:\n"
         f"    policydata.open_release({V1!r})\n"

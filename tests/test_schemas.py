@@ -15,24 +15,24 @@ import pandera.pandas as pa
 import pydantic
 import pytest
 
-from policydata.catalog import TABLES
-from policydata.frames import FRAME_MODELS, PANDAS_DTYPES
-from policydata.schemas._base import JURISDICTIONS, field_specs
-from policydata.schemas._iso3166 import ISO3166_ALPHA3
+from policydata.catalog import TABLE_NAMES, table
+from policydata.generated.pandera import FRAME_MODELS, PANDAS_DTYPES
+from policydata.schemas.jurisdictions import ISO3166_ALPHA3, JURISDICTIONS
+from policydata.schemas.model import field_specs
 
-NAMES = list(TABLES)
+NAMES = list(TABLE_NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES, ids=NAMES)
 def test_columns_match_record_fields(name: str) -> None:
-    model = TABLES[name].record_model()
+    model = table(name).model
     schema = FRAME_MODELS[name].to_schema()
     assert list(schema.columns) == list(model.model_fields)
 
 
 @pytest.mark.parametrize("name", NAMES, ids=NAMES)
 def test_types_nullability_and_enums_agree(name: str) -> None:
-    model = TABLES[name].record_model()
+    model = table(name).model
     schema = FRAME_MODELS[name].to_schema()
     for fname, info in model.model_fields.items():
         column = schema.columns[fname]
@@ -73,13 +73,13 @@ def _valid_row(name: str) -> dict[str, Any]:
 def _pandera_ok(name: str, row: dict[str, Any]) -> bool:
     import pyarrow
 
+    from policydata.generated.arrow import arrow_schema
     from policydata.io import to_pandas
-    from policydata.validate.core import arrow_schema
 
-    info = TABLES[name]
-    table = pyarrow.Table.from_pylist([row], schema=arrow_schema(info))
+    info = table(name)
+    arrow = pyarrow.Table.from_pylist([row], schema=arrow_schema(info))
     try:
-        FRAME_MODELS[name].validate(to_pandas(table), lazy=True)
+        FRAME_MODELS[name].validate(to_pandas(arrow, info.fields), lazy=True)
     except pa.errors.SchemaErrors:
         return False
     return True
@@ -87,7 +87,7 @@ def _pandera_ok(name: str, row: dict[str, Any]) -> bool:
 
 def _pydantic_ok(name: str, row: dict[str, Any]) -> bool:
     try:
-        TABLES[name].record_model().model_validate(row)
+        table(name).model.model_validate(row)
     except pydantic.ValidationError:
         return False
     return True
@@ -134,12 +134,12 @@ def test_every_release_row_passes_both_models(name: str) -> None:
     frame = policydata.load(name)
     FRAME_MODELS[name].validate(frame, lazy=True)
     for record in policydata.load(name, backend="arrow").to_pylist():
-        TABLES[name].record_model().model_validate(record)
+        table(name).model.model_validate(record)
 
 
 @pytest.mark.parametrize("name", NAMES, ids=NAMES)
 def test_every_field_is_documented(name: str) -> None:
-    for spec in field_specs(TABLES[name].record_model()):
+    for spec in field_specs(table(name).model):
         assert spec.description.strip()
         if spec.enum_doc is not None:
             assert set(spec.enum_doc) == set(spec.enum or ()), spec.name

@@ -11,8 +11,8 @@ import pytest
 from test_tariffs import write_sources
 
 from policydata import cli, settings
-from policydata.build import build_release
 from policydata.errors import MissingDependencyError
+from policydata.publish.build import build_release
 from policydata.tariffs import rate_stack, rate_timeline
 
 

@@ -12,9 +12,9 @@ import pytest
 from _validate_corpus import VALID, cases, fingerprint
 
 import policydata
-from policydata.build import build_release
 from policydata.errors import InvalidArgumentError
-from policydata.schemas._base import Ordered, Record, Rule, field
+from policydata.publish.build import build_release
+from policydata.schemas import Ordered, Record, Rule, field
 from policydata.validate import TableSpec
 from policydata.validate.report import Problem, Report
 

@@ -129,7 +129,7 @@ def test_usage_errors_exit_2_without_traceback(args: list[str], tmp_path: Path) 
 
 def test_your_own_tables(tmp_path: Path) -> None:
     (tmp_path / "mytables.py").write_text(
-        "from policydata.schemas._base import Record, field\n"
+        "from policydata.schemas import Record, field\n"
         "from policydata.validate import TableSpec\n"
         "class Item(Record):\n"
         "    item_id: str = field('Id.', pattern=r'^I[0-9]+$')\n"
@@ -217,12 +217,12 @@ def test_contributing_example_row_fits_the_schema(tmp_path: Path) -> None:
     import io
 
     from policydata.catalog import table
-    from policydata.schemas._base import field_specs
+    from policydata.schemas.model import field_specs
 
     text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     block = text.split("```csv\n", 1)[1].split("```", 1)[0]
     header, row = list(csv.reader(io.StringIO(block)))
-    model = table("tariff_events").record_model()
+    model = table("tariff_events").model
     assert header == [s.name for s in field_specs(model)]
     values = {k: (v if v != "" else None) for k, v in zip(header, row, strict=True)}
     model.model_validate(values)

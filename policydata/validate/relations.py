@@ -9,28 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from policydata.validate import codes
 from policydata.validate.checks import fold, key_strings
-from policydata.validate.read import Issue, LoadedTable
-
-if TYPE_CHECKING:
-    pass
+from policydata.validate.model import Issue, LoadedTable
 
 #: (row, field) -> the value the cell was probably meant to have, or None when unclear
 BadCells = dict[tuple[int, str], str | None]
 
 
 def bad_cells(issues: list[Issue]) -> BadCells:
-    from policydata.validate.codes import CELL_CODES
-
     out: BadCells = {}
     for i in issues:
-        if i.code in CELL_CODES and i.row is not None and i.field is not None:
+        if i.code in codes.CELL_CODES and i.row is not None and i.field is not None:
             fixed = None
-            if i.value is not None and i.code == "whitespace":
+            if i.value is not None and i.code is codes.WHITESPACE:
                 fixed = i.value.strip()
-            elif i.value is not None and i.code == "look-alike":
+            elif i.value is not None and i.code is codes.LOOK_ALIKE:
                 fixed = fold(i.value.strip())
             out[(i.row, i.field)] = fixed
     return out
@@ -82,7 +78,7 @@ def foreign_key_issues(
                 value = "|".join(t.value(f, row) or "" for f in fk.fields)
                 out.setdefault(name, []).append(
                     Issue(
-                        "foreign-key",
+                        codes.FOREIGN_KEY,
                         f"{'/'.join(fk.fields)} is {value!r}, but {fk.reference_table} has no record with "
                         f"{'/'.join(fk.reference_fields)} {value!r}. Add that record first, or correct "
                         "the id (ids are case-sensitive).",
@@ -119,7 +115,7 @@ def citation_issues(tables: Mapping[str, LoadedTable], bad: Mapping[str, BadCell
             record_id = ids[row].as_py()
             out.setdefault(name, []).append(
                 Issue(
-                    "missing-citation",
+                    codes.MISSING_CITATION,
                     f"{name} record {record_id!r} cites no source. Expected a row in citations with "
                     f"table={name} and record_id={record_id}; add one naming the source of these facts.",
                     row=row,
@@ -136,7 +132,7 @@ def citation_issues(tables: Mapping[str, LoadedTable], bad: Mapping[str, BadCell
             record_id = citations.value("record_id", row)
             out.setdefault("citations", []).append(
                 Issue(
-                    "foreign-key",
+                    codes.FOREIGN_KEY,
                     f"record_id is {record_id!r}, but {name} has no record with that key. Correct the "
                     f"id, or add the record to {name} first.",
                     row=row,
@@ -193,7 +189,7 @@ def event_link_issues(events: LoadedTable, bad: BadCells) -> list[Issue]:
             if direction != expected:
                 out.append(
                     Issue(
-                        "link-direction",
+                        codes.LINK_DIRECTION,
                         f"{col} is {target_id!r}, an event of {direction[0]} on {direction[1]}; expected "
                         f"an event of {expected[0]} on {expected[1]}. Check which event is meant.",
                         row=i,
@@ -206,7 +202,7 @@ def event_link_issues(events: LoadedTable, bad: BadCells) -> list[Issue]:
             if start is not None and t_start is not None and t_start > start:
                 out.append(
                     Issue(
-                        "link-order",
+                        codes.LINK_ORDER,
                         f"{col} is {target_id!r}, which starts on {t_start}, after this event ({start}). "
                         "Expected a link to an earlier event; check the link and both dates.",
                         row=i,
@@ -225,7 +221,7 @@ def event_link_issues(events: LoadedTable, bad: BadCells) -> list[Issue]:
             ):
                 out.append(
                     Issue(
-                        "replace-gap",
+                        codes.REPLACE_GAP,
                         f"This event replaces {amends!r} from {row['effective_date']}, but that event's "
                         f"end_date is {target['end_date'] or '(empty)'}. Expected the two dates to be "
                         f"equal; set {amends}'s end_date to {row['effective_date']}.",

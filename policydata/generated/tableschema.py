@@ -1,5 +1,7 @@
 """Frictionless Table Schemas and the data dictionary, generated from the record models.
 
+Each generated schema is checked with frictionless itself before it is written or released.
+
 ``policydata schemas export`` writes these to ``schemas/``; a test fails when the files there
 drift from what this module generates.
 """
@@ -10,9 +12,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from policydata.catalog import TABLES, TableInfo
+from policydata.catalog import tables
+from policydata.errors import BuildError
 from policydata.schemas import SCHEMA_VERSION
-from policydata.schemas._base import FieldSpec, field_specs
+from policydata.schemas.model import FieldSpec, TableSpec
 
 _TYPES = {
     "string": "string",
@@ -59,7 +62,7 @@ def _field(spec: FieldSpec, for_parquet: bool = False) -> dict[str, Any]:
     return out
 
 
-def table_schema(info: TableInfo, *, for_parquet: bool = False) -> dict[str, Any]:
+def table_schema(info: TableSpec, *, for_parquet: bool = False) -> dict[str, Any]:
     """The Frictionless Table Schema of one table (of its CSV source, or of its Parquet file).
 
     Examples
@@ -69,7 +72,7 @@ def table_schema(info: TableInfo, *, for_parquet: bool = False) -> dict[str, Any
     ['sector_id']
     """
     schema: dict[str, Any] = {
-        "fields": [_field(s, for_parquet) for s in field_specs(info.record_model())],
+        "fields": [_field(s, for_parquet) for s in info.fields],
         # frictionless reads Parquet through pandas and sees a null number as the text "nan"
         "missingValues": ["", "nan"] if for_parquet else [""],
         "primaryKey": list(info.primary_key),
@@ -91,7 +94,7 @@ def table_schema(info: TableInfo, *, for_parquet: bool = False) -> dict[str, Any
 
 def table_schemas() -> dict[str, dict[str, Any]]:
     """Every table's Table Schema, keyed by table name."""
-    return {name: table_schema(info) for name, info in TABLES.items()}
+    return {name: table_schema(info) for name, info in tables().items()}
 
 
 def _cell(text: str) -> str:
@@ -110,8 +113,8 @@ def data_dictionary() -> str:
         "European Union; rates are percent ad valorem; an empty cell is a null.",
         "",
     ]
-    for info in TABLES.values():
-        specs = field_specs(info.record_model())
+    for info in tables().values():
+        specs = info.fields
         lines += [f"## `{info.name}`", "", info.description, ""]
         lines.append(f"Primary key: {', '.join(f'`{k}`' for k in info.primary_key)}.")
         for fk in info.foreign_keys:
@@ -119,7 +122,7 @@ def data_dictionary() -> str:
                 f"Foreign key: `{', '.join(fk.fields)}` refers to "
                 f"`{fk.reference_table}.{', '.join(fk.reference_fields)}`."
             )
-        rules = info.record_model().__rules__
+        rules = info.model.__rules__
         if rules:
             lines += ["", "Row rules:", ""]
             lines += [f"- `{r.code}`: {r.describe()}." for r in rules]
@@ -153,11 +156,36 @@ def data_dictionary() -> str:
     return "\n".join(lines)
 
 
+def check_descriptors(schemas: dict[str, dict[str, Any]]) -> None:
+    """Refuse Table Schemas that frictionless, the reference implementation, does not accept.
+
+    Raises
+    ------
+    BuildError
+        Naming the table and frictionless's own findings.
+    """
+    from frictionless import Schema
+
+    for name, schema in schemas.items():
+        report = Schema.validate_descriptor(schema)
+        if not report.valid:
+            found = "; ".join(e.message for e in report.errors)
+            raise BuildError(
+                f"The Table Schema generated for {name} is not valid for frictionless: {found}",
+                hint="Fix the record model's field declarations (policydata/schemas/).",
+            )
+
+
 def render_files() -> dict[str, str]:
-    """The content of every file ``schemas export`` writes, keyed by file name."""
+    """The content of every file ``schemas export`` writes, keyed by file name.
+
+    Every Table Schema is checked with frictionless first (:func:`check_descriptors`).
+    """
+    schemas = table_schemas()
+    check_descriptors(schemas)
     files = {
         f"{name}.schema.json": json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
-        for name, schema in table_schemas().items()
+        for name, schema in schemas.items()
     }
     files["DATA_DICTIONARY.md"] = data_dictionary()
     return files

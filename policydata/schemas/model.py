@@ -1,16 +1,29 @@
-"""The building blocks of every table's schema: fields, row rules and the record base class.
+"""The building blocks of every table's schema: fields, the record base class, the table itself.
 
-A table is declared once, as a pydantic :class:`Record` subclass whose fields are made with
-:func:`field` and whose cross-field rules are listed in ``__rules__``. Everything else (the pandera
-DataFrame schemas, the Frictionless Table Schemas, the data dictionary) is generated from that one
-declaration, so the copies cannot drift apart.
+A table is declared once, as a pydantic :class:`Record` subclass: its columns are made with
+:func:`field`, its cross-field rules are listed in ``__rules__`` (see :mod:`policydata.schemas.rules`)
+and its name, title, key, references and duplicate test in ``__table__`` (a :class:`Table`).
+Everything else (the storage schema, the pandera DataFrame models, the Frictionless Table Schemas,
+the data dictionary, the validator's checks) is derived from that one declaration, so the copies
+cannot drift apart.
+
+Examples
+--------
+A table of your own, validated with the same checks as policydata's:
+
+>>> class Port(Record):
+...     port_id: str = field("Stable identifier.", pattern=r"^[A-Z]{5}$")
+...     country: str = field("Country of the port.", codes="jurisdiction")
+...     __table__ = Table("ports", "Ports", "Sea ports.", primary_key=("port_id",))
+>>> spec = TableSpec.from_model(Port)
+>>> spec.name, spec.field_names
+('ports', ('port_id', 'country'))
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 import types
 import typing
 from collections.abc import Mapping
@@ -19,10 +32,8 @@ from typing import Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from policydata.schemas._iso3166 import ISO3166_ALPHA3
-
-#: ISO 3166-1 alpha-3, plus EUN for the European Union as the WTO writes it.
-JURISDICTIONS: frozenset[str] = ISO3166_ALPHA3 | {"EUN"}
+from policydata.schemas.jurisdictions import JURISDICTIONS
+from policydata.schemas.rules import Rule
 
 #: Named closed sets of codes too large for a ``Literal``.
 CODE_SETS: Mapping[str, frozenset[str]] = {"jurisdiction": JURISDICTIONS}
@@ -155,156 +166,18 @@ def field_specs(model: type[Record]) -> tuple[FieldSpec, ...]:
     return tuple(specs)
 
 
-# --- row rules ---------------------------------------------------------------------------------
-# A rule is data: the record model checks it on one row, the generated pandera schema on a whole
-# frame, and the validator reports it with a stable code. Each rule says which fields it concerns so
-# that a problem can point at the right cell.
-
-
-def _is_null(value: object) -> bool:
-    # NaN and pandas' NA/NaT are not equal to themselves
-    return value is None or value != value
-
-
-class Rule:
-    """A constraint across fields of one row."""
-
-    code: ClassVar[str]
-    fields: tuple[str, ...]
-
-    def row_ok(self, row: Mapping[str, Any]) -> bool:
-        raise NotImplementedError
-
-    def describe(self) -> str:
-        raise NotImplementedError
-
-    @property
-    def name(self) -> str:
-        return f"{self.code}:{'/'.join(self.fields)}"
-
-
-@dataclass(frozen=True)
-class Ordered(Rule):
-    """``earlier <= later`` (or ``<`` when strict) wherever both are given, unless ``unless`` is true."""
-
-    earlier: str
-    later: str
-    strict: bool = False
-    unless: str | None = None
-    code: ClassVar[str] = "date-order"
-
-    @property
-    def fields(self) -> tuple[str, ...]:  # type: ignore[override]
-        return (self.earlier, self.later)
-
-    def row_ok(self, row: Mapping[str, Any]) -> bool:
-        a, b = row[self.earlier], row[self.later]
-        if _is_null(a) or _is_null(b):
-            return True
-        if self.unless is not None and row[self.unless] is True:
-            return True
-        return bool(a < b) if self.strict else bool(a <= b)
-
-    def describe(self) -> str:
-        op = "before" if self.strict else "on or before"
-        tail = f" (unless {self.unless} is true)" if self.unless else ""
-        return f"{self.earlier} must be {op} {self.later} when both are given{tail}"
-
-
-@dataclass(frozen=True)
-class Distinct(Rule):
-    """``a != b``."""
-
-    a: str
-    b: str
-    code: ClassVar[str] = "same-value"
-
-    @property
-    def fields(self) -> tuple[str, ...]:  # type: ignore[override]
-        return (self.a, self.b)
-
-    def row_ok(self, row: Mapping[str, Any]) -> bool:
-        a, b = row[self.a], row[self.b]
-        return _is_null(a) or _is_null(b) or a != b
-
-    def describe(self) -> str:
-        return f"{self.a} and {self.b} must differ"
-
-
-@dataclass(frozen=True)
-class RequiredWhen(Rule):
-    """``target`` must be given when ``when`` is one of ``values``."""
-
-    target: str
-    when: str
-    values: tuple[str, ...]
-    code: ClassVar[str] = "required-value"
-
-    @property
-    def fields(self) -> tuple[str, ...]:  # type: ignore[override]
-        return (self.target, self.when)
-
-    def row_ok(self, row: Mapping[str, Any]) -> bool:
-        return row[self.when] not in self.values or not _is_null(row[self.target])
-
-    def describe(self) -> str:
-        return f"{self.target} is required when {self.when} is one of {', '.join(self.values)}"
-
-
-@dataclass(frozen=True)
-class EmptyWhen(Rule):
-    """``target`` must be empty when ``when`` is one of ``values``."""
-
-    target: str
-    when: str
-    values: tuple[str, ...]
-    code: ClassVar[str] = "unexpected-value"
-
-    @property
-    def fields(self) -> tuple[str, ...]:  # type: ignore[override]
-        return (self.target, self.when)
-
-    def row_ok(self, row: Mapping[str, Any]) -> bool:
-        return row[self.when] not in self.values or _is_null(row[self.target])
-
-    def describe(self) -> str:
-        return f"{self.target} must be empty when {self.when} is one of {', '.join(self.values)}"
-
-
-@dataclass(frozen=True)
-class PatternWhen(Rule):
-    """``target`` must match ``pattern`` when ``when`` equals ``value``."""
-
-    target: str
-    when: str
-    value: str
-    pattern: str
-    code: ClassVar[str] = "code-format"
-
-    @property
-    def fields(self) -> tuple[str, ...]:  # type: ignore[override]
-        return (self.target, self.when)
-
-    def row_ok(self, row: Mapping[str, Any]) -> bool:
-        v = row[self.target]
-        if row[self.when] != self.value or _is_null(v):
-            return True
-        return re.fullmatch(self.pattern, str(v)) is not None
-
-    def describe(self) -> str:
-        return f"{self.target} must match {self.pattern} when {self.when} is {self.value}"
-
-
 class Record(BaseModel):
     """Base class of every table's record model.
 
-    Subclasses set ``__rules__`` to the row rules of their table; field constraints come from
-    :func:`field`. A record is immutable and rejects unknown fields.
+    Subclasses set ``__rules__`` to the row rules of their table and ``__table__`` to its
+    :class:`Table`; field constraints come from :func:`field`. A record is immutable and rejects
+    unknown fields.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     __rules__: ClassVar[tuple[Rule, ...]] = ()
+    __table__: ClassVar[Table]
 
     @model_validator(mode="after")
     def _check_codes_and_rules(self) -> Self:
@@ -321,3 +194,99 @@ class Record(BaseModel):
             if not rule.row_ok(values):
                 raise ValueError(f"{rule.code}: {rule.describe()}")
         return self
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """``fields`` of this table refer to ``reference_fields`` of ``reference_table``."""
+
+    fields: tuple[str, ...]
+    reference_table: str
+    reference_fields: tuple[str, ...]
+
+    @classmethod
+    def to(cls, field_name: str, table: str, reference: str | None = None) -> ForeignKey:
+        """A one-field reference; ``reference`` defaults to a field of the same name."""
+        return cls((field_name,), table, (reference or field_name,))
+
+
+@dataclass(frozen=True)
+class Table:
+    """What a record model says about its table as a whole (``Record.__table__``).
+
+    Parameters
+    ----------
+    name
+        The table name; files are matched on it (``<name>.csv``, ``<name>.parquet``).
+    title, description
+        For the data package and the data dictionary.
+    primary_key
+        The fields whose values identify a record.
+    foreign_keys
+        References to other tables (or to this one).
+    duplicate_fields
+        Fields which, all equal between two records with different keys, mean the same fact was
+        entered twice (nulls count as equal); empty to skip that warning.
+    """
+
+    name: str
+    title: str
+    description: str
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    duplicate_fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table to read or validate: its record model and what its :class:`Table` declares.
+
+    The tables of the data package come from :func:`policydata.catalog.table`; a table of your
+    own is ``TableSpec.from_model(MyRecord)``, or spelled out as below.
+
+    Examples
+    --------
+    >>> from policydata.schemas.sectors import Sector
+    >>> TableSpec("sectors", Sector, ("sector_id",)).field_names[:2]
+    ('sector_id', 'scheme')
+    """
+
+    name: str
+    model: type[Record]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    duplicate_fields: tuple[str, ...] = ()
+    title: str = ""
+    description: str = ""
+
+    @classmethod
+    def from_model(cls, model: type[Record]) -> TableSpec:
+        """The spec of a record model that declares ``__table__``."""
+        meta = getattr(model, "__table__", None)
+        if not isinstance(meta, Table):
+            raise TypeError(f"{model.__name__} declares no __table__ = Table(...)")
+        return cls(
+            meta.name,
+            model,
+            meta.primary_key,
+            meta.foreign_keys,
+            meta.duplicate_fields,
+            meta.title,
+            meta.description,
+        )
+
+    @property
+    def fields(self) -> tuple[FieldSpec, ...]:
+        return field_specs(self.model)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def column(self, name: str) -> int:
+        """1-based position of a field in the header."""
+        return self.field_names.index(name) + 1
+
+    def record_id(self, row: Mapping[str, object]) -> str:
+        """The key of a row as citations write it (composite keys joined with '|')."""
+        return "|".join(str(row[k]) for k in self.primary_key)

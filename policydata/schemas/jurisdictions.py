@@ -1,4 +1,7 @@
-"""ISO 3166-1 alpha-3 country codes (249 codes), taken from pycountry; a test checks the copy."""
+"""The jurisdictions a record may name: ISO 3166-1 alpha-3 country codes, plus EUN for the EU.
+
+The 249 country codes are taken from pycountry; a test checks the copy.
+"""
 
 from typing import Final
 
@@ -255,3 +258,6 @@ ISO3166_ALPHA3: Final = frozenset(
         "ZWE",
     }
 )
+
+#: ISO 3166-1 alpha-3, plus EUN for the European Union as the WTO writes it.
+JURISDICTIONS: Final = ISO3166_ALPHA3 | {"EUN"}

@@ -1,17 +1,11 @@
-"""Download data releases by version, check them, and keep them in the user cache.
+"""Download a release by version: fetch its archive, check it, unpack it safely, install it.
 
 A release that this installation does not carry is fetched once as its archive
 (``<POLICYDATA_RELEASES_URL>/<version>/policydata-<version>.zip``), checked against the sha256 that
 the release index records for it *before* anything in it is used, unpacked with every member
 checked, verified file by file against its ``SHA256SUMS``, and only then moved into the cache in
-one rename. The cache therefore holds complete, verified releases or nothing; a process killed
-mid-download leaves only temporary files, which the next download removes.
-
-Layout of the cache folder (``POLICYDATA_CACHE_DIR``, else the platform's user cache folder)::
-
-    releases/<version>/     an unpacked, verified release
-    downloads/<version>/    the archive while it downloads (removed afterwards)
-    locks/<version>.lock    held while a process downloads that version
+one rename (see :mod:`policydata.release.store`). A process killed mid-download leaves only
+temporary files, which the next download removes.
 
 Processes that need the same version at once share one download: the first takes the version's
 file lock and downloads; the others wait for the lock and then find the release in place.
@@ -21,102 +15,31 @@ The HTTP work (retries, temporary file, hash check, atomic move) is pooch's.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
-import os
 import re
 import shutil
 import stat
 import sys
-import tempfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from policydata import settings
-from policydata.errors import (
-    DownloadError,
-    IntegrityError,
-    InvalidArgumentError,
-    OfflineError,
-    UnsafeArchiveError,
-)
-from policydata.releases import (
-    Release,
-    index_entry,
+from policydata.errors import DownloadError, IntegrityError, OfflineError, UnsafeArchiveError
+from policydata.release.files import SAFE_NAME_RE, atomic_dir, is_version
+from policydata.release.index import index_entry
+from policydata.release.release import Release, schema_version_error
+from policydata.release.store import (
+    cache_dir,
+    downloads_dir,
+    lock,
     not_found,
-    read_checksums,
-    schema_version_error,
-    version_key,
+    releases_root,
+    remember_verified,
+    remove_partial,
+    usable,
+    verify_release,
 )
-
-if TYPE_CHECKING:
-    from filelock import BaseFileLock
-
-log = logging.getLogger(__name__)
-
-#: A member of a release archive is a plain file name inside the archive's one top folder.
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_VERSION = re.compile(r"^\d+(?:\.\d+)*$")
-
-# Releases verified in this process, with the size and modification time of each file then: a
-# release whose files still look the same is not hashed again on every load.
-_verified: dict[Path, tuple[tuple[str, int, int], ...]] = {}
-
-
-def cache_dir() -> Path:
-    """The cache folder: ``POLICYDATA_CACHE_DIR``, else the platform's user cache folder.
-
-    Examples
-    --------
-    >>> from policydata.cache import cache_dir
-    >>> cache_dir().name
-    'policydata'
-    """
-    return settings.cache_dir()
-
-
-def _releases() -> Path:
-    return cache_dir() / "releases"
-
-
-def _downloads(version: str) -> Path:
-    return cache_dir() / "downloads" / version
-
-
-def _lock(version: str) -> BaseFileLock:
-    from filelock import FileLock
-
-    locks = cache_dir() / "locks"
-    locks.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(locks / f"{version}.lock"), timeout=settings.LOCK_TIMEOUT)
-
-
-def _env_number(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    if not value:
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if number < 0:
-        raise InvalidArgumentError(
-            f"{name}={value!r} is not a number of zero or more.",
-            hint=f"Unset it, or set it to e.g. {default:g}.",
-        )
-    return number
-
-
-def download_timeout() -> float:
-    """Seconds to wait for the server to connect or send more (``POLICYDATA_DOWNLOAD_TIMEOUT``)."""
-    return _env_number(settings.ENV_DOWNLOAD_TIMEOUT, settings.DEFAULT_DOWNLOAD_TIMEOUT)
-
-
-def download_retries() -> int:
-    """Further attempts after a failed download (``POLICYDATA_DOWNLOAD_RETRIES``)."""
-    return int(_env_number(settings.ENV_DOWNLOAD_RETRIES, settings.DEFAULT_DOWNLOAD_RETRIES))
 
 
 def archive_url(version: str, archive: str) -> str:
@@ -128,176 +51,6 @@ def archive_url(version: str, archive: str) -> str:
     True
     """
     return f"{settings.releases_url()}/{version}/{archive}"
-
-
-# -------------------------------------------------------------------------------------------------
-# What the cache holds
-
-
-@dataclass(frozen=True)
-class CachedRelease:
-    """A release in the cache."""
-
-    version: str
-    path: Path
-    bytes: int
-
-
-def _signature(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    return tuple(
-        (p.name, (st := p.stat()).st_size, st.st_mtime_ns) for p in sorted(folder.iterdir()) if p.is_file()
-    )
-
-
-def _complete(folder: Path) -> bool:
-    # a release folder appears in the cache in one rename, after it was verified
-    return (folder / settings.DATAPACKAGE_FILE).is_file()
-
-
-def cached_releases() -> list[CachedRelease]:
-    """The releases in the cache, oldest first.
-
-    Examples
-    --------
-    >>> from policydata.cache import cached_releases
-    >>> isinstance(cached_releases(), list)
-    True
-    """
-    root = _releases()
-    if not root.is_dir():
-        return []
-    found = []
-    for folder in root.iterdir():
-        if not _VERSION.match(folder.name) or not _complete(folder):
-            continue
-        size = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
-        found.append(CachedRelease(folder.name, folder, size))
-    return sorted(found, key=lambda c: version_key(c.version))
-
-
-def cached_versions() -> list[str]:
-    """Versions of the releases in the cache."""
-    return [c.version for c in cached_releases()]
-
-
-def verify_release(folder: Path, version: str) -> None:
-    """Check a release folder: every file against ``SHA256SUMS``, nothing extra, the right version.
-
-    Raises
-    ------
-    IntegrityError
-        On the first mismatch, naming the file.
-    """
-    release = Release(folder)
-    release.verify()
-    if release.version != version:
-        raise IntegrityError(
-            f"{folder} holds release {release.version}, expected {version}.",
-            hint="Clear it with 'policydata cache clear' and download again.",
-        )
-    sums = read_checksums(folder / settings.CHECKSUMS_NAME)
-    # MANIFEST.json comes with the archive and is not in SHA256SUMS; it must agree with it
-    manifest = folder / settings.MANIFEST_FILE
-    if manifest.is_file():
-        try:
-            files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
-            agrees = {name: info["sha256"] for name, info in files.items()} == sums
-        except (ValueError, KeyError, TypeError, AttributeError):
-            agrees = False
-        if not agrees:
-            raise IntegrityError(
-                f"{manifest} does not agree with {settings.CHECKSUMS_NAME}.",
-                hint="Clear it with 'policydata cache clear' and download again.",
-            )
-    listed = set(sums) | {settings.CHECKSUMS_NAME, settings.MANIFEST_FILE}
-    extra = sorted(p.name for p in folder.iterdir() if p.name not in listed)
-    if extra:
-        raise IntegrityError(
-            f"{folder} has files that its {settings.CHECKSUMS_NAME} does not list: {', '.join(extra)}.",
-            hint="Clear it with 'policydata cache clear' and download again.",
-        )
-
-
-def _usable(folder: Path, version: str) -> bool:
-    """True when the cached release is complete and intact; a damaged one is reported and dropped."""
-    if not _complete(folder):
-        return False
-    signature = _signature(folder)
-    if _verified.get(folder) == signature:
-        return True
-    try:
-        verify_release(folder, version)
-    except IntegrityError as exc:
-        log.warning("The cached release %s is damaged (%s); it will be downloaded again.", version, exc)
-        _verified.pop(folder, None)
-        return False
-    _verified[folder] = signature
-    return True
-
-
-@dataclass(frozen=True)
-class CacheCheck:
-    """The result of checking one cached release: ``problem`` is None when it is intact."""
-
-    version: str
-    path: Path
-    problem: str | None
-
-    @property
-    def ok(self) -> bool:
-        return self.problem is None
-
-
-def verify_cache() -> list[CacheCheck]:
-    """Check every cached release file by file; a damaged one is reported, not changed.
-
-    The next :func:`download` (or load) of a damaged release downloads it again.
-
-    Examples
-    --------
-    >>> from policydata.cache import verify_cache
-    >>> all(check.ok for check in verify_cache())
-    True
-    """
-    checks = []
-    for cached in cached_releases():
-        try:
-            verify_release(cached.path, cached.version)
-        except IntegrityError as exc:
-            checks.append(CacheCheck(cached.version, cached.path, str(exc)))
-        else:
-            checks.append(CacheCheck(cached.version, cached.path, None))
-    return checks
-
-
-def clear_cache(versions: Sequence[str] | None = None) -> list[str]:
-    """Remove cached releases (all of them when ``versions`` is None); return the versions removed.
-
-    Each version is removed under its lock, so a download in progress finishes first.
-
-    Examples
-    --------
-    >>> from policydata.cache import clear_cache
-    >>> clear_cache(["1999.1.0"])
-    []
-    """
-    targets = [c.version for c in cached_releases()] if versions is None else list(versions)
-    removed = []
-    for version in targets:
-        if not (_releases() / version).exists() and not _downloads(version).exists():
-            continue
-        with _lock(version):
-            folder = _releases() / version
-            _remove_partial(version)
-            if folder.is_dir():
-                shutil.rmtree(folder)
-                _verified.pop(folder, None)
-                removed.append(version)
-    return removed
-
-
-# -------------------------------------------------------------------------------------------------
-# Download
 
 
 def download(version: str, *, force: bool = False, progress: bool | None = None) -> Path:
@@ -329,18 +82,19 @@ def download(version: str, *, force: bool = False, progress: bool | None = None)
 
     Examples
     --------
-    >>> from policydata.cache import download
     >>> download("1999.1.0")
     Traceback (most recent call last):
     ...
     policydata.errors.ReleaseNotFoundError: No release '1999.1.0' is known to this installation. ...
     """
-    if not _VERSION.match(version):  # it becomes part of a path and a URL
+    if not is_version(version):  # it becomes part of a path and a URL
         raise not_found(version)
-    target = _releases() / version
-    if not force and _usable(target, version):
+    target = releases_root() / version
+    if not force and usable(target, version):
         return target
     entry = index_entry(version)
+    if entry is None:
+        raise not_found(version)
     error = schema_version_error(version, str(entry.get("schema_version", "0")), entry.get("library_version"))
     if error is not None:
         raise error
@@ -354,16 +108,16 @@ def download(version: str, *, force: bool = False, progress: bool | None = None)
     from filelock import Timeout
 
     try:
-        with _lock(version):
+        with lock(version):
             # another process may have finished this download while we waited for the lock
-            if not force and _usable(target, version):
+            if not force and usable(target, version):
                 return target
-            _remove_partial(version)
+            remove_partial(version)
             try:
                 archive = _fetch(version, entry, progress)
                 _install(archive, version, target)
             finally:
-                shutil.rmtree(_downloads(version), ignore_errors=True)
+                shutil.rmtree(downloads_dir(version), ignore_errors=True)
     except Timeout:
         raise DownloadError(
             f"Another process has been downloading release {version} for more than "
@@ -377,15 +131,6 @@ def download(version: str, *, force: bool = False, progress: bool | None = None)
             hint=f"Free some space, or set {settings.ENV_CACHE_DIR} to a folder you can write to.",
         ) from None
     return target
-
-
-def _remove_partial(version: str) -> None:
-    """Remove what an interrupted download of ``version`` left behind (call with its lock held)."""
-    shutil.rmtree(_downloads(version), ignore_errors=True)
-    root = _releases()
-    if root.is_dir():
-        for stale in root.glob(f".{version}.*"):
-            shutil.rmtree(stale, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -408,7 +153,7 @@ def _fetch(version: str, entry: dict[str, Any], progress: bool | None) -> Path:
     import requests
 
     name = str(entry["archive"])
-    if not _SAFE_NAME.match(name):
+    if not SAFE_NAME_RE.match(name):
         raise IntegrityError(
             f"The release index names the archive of {version} {name!r}, which is not a plain file name.",
             hint="Restore the release index from the repository or reinstall policydata.",
@@ -418,13 +163,13 @@ def _fetch(version: str, entry: dict[str, Any], progress: bool | None) -> Path:
     show = sys.stderr.isatty() if progress is None else progress
     bar = _ProgressBar(f"policydata {version}") if show else None
     fetcher = pooch.create(
-        path=_downloads(version),
+        path=downloads_dir(version),
         base_url="",
         registry={name: f"sha256:{expected}"},
         urls={name: url},
-        retry_if_failed=download_retries(),
+        retry_if_failed=settings.download_retries(),
     )
-    timeout = download_timeout()
+    timeout = settings.download_timeout()
     try:
         with _quiet_pooch():
             return Path(fetcher.fetch(name, downloader=_Downloader(url, timeout, bar)))
@@ -445,7 +190,8 @@ def _fetch(version: str, entry: dict[str, Any], progress: bool | None) -> Path:
     except requests.HTTPError as exc:
         status = exc.response.status_code if exc.response is not None else "?"
         raise DownloadError(
-            f"Downloading {url} failed with HTTP {status} after {download_retries() + 1} attempt(s).",
+            f"Downloading {url} failed with HTTP {status} after "
+            f"{settings.download_retries() + 1} attempt(s).",
             hint="The server had a problem; try again later.",
             url=url,
         ) from None
@@ -552,7 +298,7 @@ def _member_problem(info: Any, prefix: str, seen: set[str]) -> str | None:
         return "is not a plain file"
     if info.flag_bits & 0x1:
         return "is encrypted"
-    if len(parts) != 2 or parts[0] != prefix or not _SAFE_NAME.match(parts[1]):
+    if len(parts) != 2 or parts[0] != prefix or not SAFE_NAME_RE.match(parts[1]):
         return f"is not a file directly inside {prefix}/"
     if name in seen:
         return "appears twice"
@@ -620,18 +366,8 @@ def extract_archive(archive: Path, dest: Path, prefix: str) -> list[str]:
 
 def _install(archive: Path, version: str, target: Path) -> None:
     """Unpack and verify the archive beside ``target``, then move it into place in one rename."""
-    root = _releases()
-    root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=root, prefix=f".{version}."))
-    try:
+    with atomic_dir(target, replace=True) as staging:
         extract_archive(archive, staging, archive.name.removesuffix(".zip"))
         verify_release(staging, version)
         Release(staging).check_schema_version()
-        if target.exists():  # a damaged copy, found by _usable
-            shutil.rmtree(target)
-        os.chmod(staging, 0o755)
-        staging.rename(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _verified[target] = _signature(target)
+    remember_verified(target)
