@@ -57,6 +57,7 @@ def table(name: str) -> TableSpec:
     UnknownTableError
         If there is no such table; the message lists the valid names.
     """
+    # lazy: the record models need pydantic; asking for a table name must not import it
     from policydata.schemas.model import TableSpec
 
     module_name, _, class_name = _MODELS[check_name(name)].partition(":")

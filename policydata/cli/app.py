@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from policydata import settings
+from policydata.errors import DataValidationError, PolicyDataError
+from policydata.validate.render import write_github, write_text
 
 app = typer.Typer(
     name="policydata",
@@ -45,8 +47,6 @@ class Format(StrEnum):
 
 
 def _print_report(report: Any, fmt: Format) -> None:
-    # lazy: rendering imports rich's table machinery, needed only once there is a report
-    from policydata.validate.render import write_github, write_text
 
     if fmt is Format.json:
         sys.stdout.write(report.to_json() + "\n")
@@ -58,7 +58,6 @@ def _print_report(report: Any, fmt: Format) -> None:
 
 def main() -> None:
     """Entry point: run the app, turning library errors into messages and exit codes."""
-    from policydata.errors import DataValidationError, PolicyDataError
 
     try:
         # without standalone mode click returns the exit code of typer.Exit instead of raising

@@ -8,6 +8,10 @@ import typer
 from rich.table import Table
 
 from policydata.cli.app import EXIT_INVALID, app, cache_app, out
+from policydata.release import open_release
+from policydata.release.download import download as fetch
+from policydata.release.index import embedded_version
+from policydata.release.store import cache_dir, cached_releases, clear_cache, verify_cache
 
 
 @app.command()
@@ -16,10 +20,6 @@ def download(
     force: Annotated[bool, typer.Option(help="Download again even if it is in the cache.")] = False,
 ) -> None:
     """Download release VERSION into the user cache (nothing to do for the embedded release)."""
-    from policydata.release import open_release
-    from policydata.release.download import download as fetch
-    from policydata.release.index import embedded_version
-
     if force and version != embedded_version():
         path = fetch(version, force=True)
     else:
@@ -30,8 +30,6 @@ def download(
 @cache_app.command("list")
 def cache_list() -> None:
     """List the releases in the cache."""
-    from policydata.release.store import cache_dir, cached_releases
-
     table = Table("version", "bytes", "path", title=f"cache: {cache_dir()}")
     for cached in cached_releases():
         table.add_row(cached.version, str(cached.bytes), str(cached.path))
@@ -41,8 +39,6 @@ def cache_list() -> None:
 @cache_app.command("verify")
 def cache_verify() -> None:
     """Check every cached release against its checksums. Exit 1 when one is damaged."""
-    from policydata.release.store import verify_cache
-
     checks = verify_cache()
     for check in checks:
         out.print(f"{check.version}: {'ok' if check.ok else 'damaged: ' + str(check.problem)}", markup=False)
@@ -62,7 +58,5 @@ def cache_clear(
     versions: Annotated[list[str] | None, typer.Argument(help="Versions to remove (default: all).")] = None,
 ) -> None:
     """Remove releases from the cache."""
-    from policydata.release.store import clear_cache
-
     removed = clear_cache(versions or None)
     out.print(f"removed {len(removed)} release(s): {', '.join(removed) or 'none'}", markup=False)

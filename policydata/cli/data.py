@@ -7,7 +7,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from policydata.api import list_datasets, load
 from policydata.cli.app import EXIT_INVALID, Format, _print_report, app, out
+from policydata.errors import InvalidArgumentError
+from policydata.release import open_release
+from policydata.validate import validate as run
 
 
 @app.command("list")
@@ -15,8 +19,6 @@ def list_cmd(
     version: Annotated[str | None, typer.Option(help="Release version (default: embedded).")] = None,
 ) -> None:
     """List the tables of a release with their row counts."""
-    from policydata.api import list_datasets
-
     table = Table("table", "rows", "description")
     for d in list_datasets(version):
         table.add_row(d.name, str(d.rows), d.description)
@@ -28,8 +30,6 @@ def info(
     version: Annotated[str | None, typer.Option(help="Release version (default: embedded).")] = None,
 ) -> None:
     """Show a release's version, schema version, as-of date and location."""
-    from policydata.release import open_release
-
     release = open_release(version)
     out.print(f"version         {release.version}")
     out.print(f"schema version  {release.schema_version}")
@@ -49,9 +49,6 @@ def show(
     limit: Annotated[int, typer.Option(help="Rows to show.")] = 20,
 ) -> None:
     """Print rows of a table."""
-    from policydata.api import load
-    from policydata.errors import InvalidArgumentError
-
     filters: list[tuple[str, str, Any]] = []
     for item in where or []:
         column, sep, value = item.partition("=")
@@ -74,10 +71,6 @@ def overview(
     version: Annotated[str | None, typer.Option(help="Release version (default: embedded).")] = None,
 ) -> None:
     """Verify and validate a release, summarise it and show the 2025 US-China tariff events."""
-    from policydata.api import load
-    from policydata.release import open_release
-    from policydata.validate import validate as run
-
     release = open_release(version)
     release.verify()
     report = run(release.path)

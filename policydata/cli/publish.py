@@ -12,6 +12,10 @@ import typer
 
 from policydata import settings
 from policydata.cli.app import app, out, schemas_app
+from policydata.dates import parse_date
+from policydata.diff import diff
+from policydata.publish.archive import archive_release
+from policydata.release.index import read_index
 
 
 class DiffFormat(StrEnum):
@@ -35,14 +39,10 @@ def release(
     ] = True,
 ) -> None:
     """Validate the sources and build release VERSION: Parquet, datapackage.json, archive, index."""
-    from policydata.errors import InvalidArgumentError
+    # lazy: building validates with the record models (pydantic), which --help must not import
     from policydata.publish.build import build_release
-    from policydata.release.index import read_index
 
-    try:
-        date = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    except ValueError:
-        raise InvalidArgumentError(f"--as-of {as_of!r} is not a date.", hint="Use YYYY-MM-DD.") from None
+    date = parse_date(as_of, "--as-of") if as_of else dt.date.today()
     target = build_release(sources, releases, version, date, changelog=changelog if write_changelog else None)
     out.print(f"wrote {target}")
     index = read_index(releases / settings.INDEX_FILE) or {}
@@ -65,7 +65,6 @@ def archive(
     releases: Annotated[Path, typer.Option(help="Folder of releases.")] = Path("datasets/releases"),
 ) -> None:
     """Write the archive of an existing release (byte for byte the same every time) and index it."""
-    from policydata.publish.archive import archive_release
 
     _print_archive(releases, archive_release(releases, version))
 
@@ -77,8 +76,6 @@ def diff_cmd(
     format: Annotated[DiffFormat, typer.Option("--format", help="Output format.")] = DiffFormat.text,
 ) -> None:
     """List the records added, removed and changed from release A to release B, per table."""
-    from policydata.diff import diff
-
     changes = diff(a, b)
     if format is DiffFormat.json:
         sys.stdout.write(changes.to_json() + "\n")
@@ -92,6 +89,7 @@ def schemas_export(
     directory: Annotated[Path, typer.Argument(help="Output folder.")] = Path("schemas"),
 ) -> None:
     """Write the Table Schemas and the data dictionary generated from the models."""
+    # lazy: the generators need the record models (pydantic)
     from policydata.generated.tableschema import export
 
     for path in export(directory):

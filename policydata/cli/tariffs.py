@@ -12,6 +12,9 @@ import typer
 from rich.table import Table
 
 from policydata.cli.app import app, out
+from policydata.dates import parse_date
+from policydata.plot import plot_timelines
+from policydata.tariffs import TOTAL, TOTAL_WITH_MAY_APPLY, rate_stack, rate_timeline
 
 
 class StackFormat(StrEnum):
@@ -25,14 +28,7 @@ class TimelineFormat(StrEnum):
 
 
 def _iso(value: str | None, option: str) -> dt.date | None:
-    from policydata.errors import InvalidArgumentError
-
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidArgumentError(f"{option} {value!r} is not a date.", hint="Use YYYY-MM-DD.") from None
+    return parse_date(value, option) if value is not None else None
 
 
 @app.command()
@@ -47,8 +43,6 @@ def rate(
 ) -> None:
     """Print the tariff layers IMPOSING applied to goods of TARGET on a date, and their total."""
     import json
-
-    from policydata.tariffs import rate_stack
 
     day = _iso(on, "--on") or dt.date.today()
     stack = rate_stack(imposing, target, day, hs_code=hs, sector=sector, version=version)
@@ -103,8 +97,6 @@ def timeline(
     format: Annotated[TimelineFormat, typer.Option("--format", help="Output format.")] = TimelineFormat.text,
 ) -> None:
     """Print how the total tariff changed in both directions, and optionally draw it."""
-    from policydata.tariffs import TOTAL, TOTAL_WITH_MAY_APPLY, rate_timeline
-
     first = _iso(start, "--from")
     last = _iso(end, "--to") or dt.date.today()
     directions = [(imposing, target)] if one_way else [(imposing, target), (target, imposing)]
@@ -113,8 +105,6 @@ def timeline(
         for a, b in directions
     ]
     if plot is not None:
-        from policydata.plot import plot_timelines
-
         tmp = plot.with_name(f".{plot.name}.partial{plot.suffix}")
         try:
             plot_timelines(frames, tmp)

@@ -10,6 +10,9 @@ from typing import Annotated, Any
 import typer
 
 from policydata.cli.app import EXIT_INVALID, Format, _print_report, app
+from policydata.errors import InvalidArgumentError
+from policydata.io import arrow_without_pandas
+from policydata.validate import validate as run
 
 
 class EngineName(StrEnum):
@@ -46,9 +49,7 @@ def validate(
     internal error. The files are only read, never changed.
     """
     if engine is EngineName.arrow:
-        _arrow_without_pandas()
-    from policydata.validate import validate as run
-
+        arrow_without_pandas()
     specs = _load_tables(tables) if tables else None
     report = run(paths or [Path("datasets/sources")], tables=specs, engine=engine.value, limit=limit)
     _print_report(report, format)
@@ -56,35 +57,10 @@ def validate(
         raise typer.Exit(EXIT_INVALID)
 
 
-def _arrow_without_pandas() -> None:
-    """Stop pyarrow importing pandas (about 0.4 s) in a process that will not use it.
-
-    pyarrow imports pandas, when installed, the first time it builds an array from Python objects,
-    only to ask whether they are pandas objects. Blocking that first look makes pyarrow note that
-    pandas is absent; a later call that really needs pandas imports it as usual.
-    """
-    if "pandas" in sys.modules or "pyarrow" in sys.modules:
-        return
-
-    class _NoPandas:
-        def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
-            if name.partition(".")[0] == "pandas":
-                raise ModuleNotFoundError(name)
-
-    block = _NoPandas()
-    sys.meta_path.insert(0, block)
-    try:
-        import pyarrow as pa
-
-        pa.array([0])
-    finally:
-        sys.meta_path.remove(block)
-
-
 def _load_tables(spec: str) -> Any:
     import importlib
 
-    from policydata.errors import InvalidArgumentError
+    # lazy: TableSpec lives beside the record models (pydantic), needed only with --tables
     from policydata.schemas.model import TableSpec
 
     module_name, sep, attr = spec.partition(":")

@@ -176,12 +176,15 @@ class Release:
         IntegrityError
             If the table's file is not readable Parquet (the release is damaged).
         """
-        import pyarrow as pa
-
         path = self.path_of(name)
         try:
             return read_table(path, name, backend=backend, columns=columns, filters=filters)
-        except (pa.ArrowException, OSError) as exc:
+        except Exception as exc:
+            # pyarrow is imported here, not above: read_table first keeps pandas out when it can
+            import pyarrow as pa
+
+            if not isinstance(exc, pa.ArrowException | OSError):
+                raise
             if isinstance(exc, FileNotFoundError) or not path.is_file():
                 raise IntegrityError(
                     f"{path} is missing from release {self.version}.", hint=_DAMAGED

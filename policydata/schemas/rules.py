@@ -47,7 +47,7 @@ class Rule:
     ask :meth:`row_ok` row by row unless it gives vectorised ones.
     """
 
-    code: ClassVar[str]
+    code: ClassVar[str] = "rule"
     fields: tuple[str, ...]
 
     def row_ok(self, row: Mapping[str, Any]) -> bool:

@@ -32,8 +32,8 @@ __all__ = ["CODES", "Problem", "Report", "TableSpec", "validate"]
 
 
 def __getattr__(name: str) -> Any:
-    # lazy: TableSpec lives beside the record models and needs pydantic; load it only when asked for
     if name == "TableSpec":
+        # lazy: TableSpec lives beside the record models and needs pydantic; load it when asked for
         from policydata.schemas.model import TableSpec
 
         return TableSpec

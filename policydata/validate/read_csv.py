@@ -166,11 +166,8 @@ def _header(raw: bytes) -> list[str]:
     return next(csv.reader(io.StringIO(first.decode("utf-8"), newline="")), [])
 
 
-def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list[Issue]:
-    """Read a CSV for validation; returns the issues instead when the file cannot be checked."""
-    import pyarrow as pa
-
-    issues: list[Issue] = []
+def _read_bytes(path: Path, issues: list[Issue]) -> bytes | None:
+    """The file's bytes without a BOM; None when they are not UTF-8 or hold nothing."""
     raw = path.read_bytes()
     if raw.startswith(BOM):
         issues.append(
@@ -183,23 +180,22 @@ def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list
         )
         raw = raw[len(BOM) :]
     if not _check_bytes(raw, issues):
-        return issues
+        return None
+    return raw
+
+
+def _header_ok(raw: bytes, spec: TableSpec, issues: list[Issue]) -> bool:
+    """Check the header row against the schema; False when the rows cannot be read against it."""
     names = list(spec.field_names)
-    if not raw[:4096].strip() and not raw.strip():
+    if not raw.strip():
         issues.append(
-            Issue(
-                codes.EMPTY_FILE,
-                f"The file is empty. Expected a header row: {','.join(names)}.",
-                line=1,
-            )
+            Issue(codes.EMPTY_FILE, f"The file is empty. Expected a header row: {','.join(names)}.", line=1)
         )
-        return issues
+        return False
     header = _header(raw)
     seen: set[str] = set()
-    duplicated = False
     for i, label in enumerate(header):
         if label in seen:
-            duplicated = True
             issues.append(
                 Issue(
                     codes.DUPLICATE_LABEL,
@@ -211,50 +207,130 @@ def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list
                 )
             )
         seen.add(label)
-    if duplicated and list(dict.fromkeys(header)) == names:
-        return issues  # the duplicate labels are the only difference: said above
-    if header != names:
-        missing = [n for n in names if n not in header]
-        extra = [h for h in header if h not in names]
-        detail = []
-        if missing:
-            detail.append(f"missing {', '.join(missing)}")
-        if extra:
-            detail.append(f"unexpected {', '.join(repr(h) for h in extra)}")
-        if not detail and len(header) == len(names):
-            detail.append("columns out of order")
-        issues.append(
-            Issue(
-                codes.HEADER,
-                f"The header does not match the schema of {spec.name} ({'; '.join(detail) or 'differs'}). "
-                f"Expected, in this order: {','.join(names)}.",
-                line=1,
-                value=",".join(header),
-            )
+    if len(seen) < len(header) and list(dict.fromkeys(header)) == names:
+        return False  # the duplicate labels are the only difference: said above
+    if header == names:
+        return True
+    missing = [n for n in names if n not in header]
+    extra = [h for h in header if h not in names]
+    detail = []
+    if missing:
+        detail.append(f"missing {', '.join(missing)}")
+    if extra:
+        detail.append(f"unexpected {', '.join(repr(h) for h in extra)}")
+    if not detail and len(header) == len(names):
+        detail.append("columns out of order")
+    issues.append(
+        Issue(
+            codes.HEADER,
+            f"The header does not match the schema of {spec.name} ({'; '.join(detail) or 'differs'}). "
+            f"Expected, in this order: {','.join(names)}.",
+            line=1,
+            value=",".join(header),
         )
-        return issues
+    )
+    return False
 
+
+def _header_end(raw: bytes) -> int:
+    """Offset of the last byte of the header row's line ending; -1 when there is none."""
+    end = min((i for i in (raw.find(b"\n"), raw.find(b"\r")) if i >= 0), default=-1)
+    if end >= 0 and raw[end : end + 2] == b"\r\n":
+        end += 1
+    return end
+
+
+def _quotes_closed(raw: bytes, header_end: int, issues: list[Issue]) -> bool:
+    """False (with an issue) when a quote is opened and never closed."""
     # a quoted header (as some writers produce) does not make cells spanning lines possible
-    header_end = min((i for i in (raw.find(b"\n"), raw.find(b"\r")) if i >= 0), default=-1)
-    if header_end >= 0 and raw[header_end : header_end + 2] == b"\r\n":
-        header_end += 1
     quoted = header_end >= 0 and raw.find(b'"', header_end) >= 0
-    if quoted and raw.count(b'"') % 2:
-        # quotes inside a quoted value are doubled, so a valid file has an even number of them
-        last_open = 0
-        for n, m in enumerate(re.finditer(b'"', raw)):
-            if n % 2 == 0:
-                last_open = m.start()
-        line = raw.count(b"\n", 0, last_open) + 1
-        issues.append(
-            Issue(
-                codes.UNCLOSED_QUOTE,
-                f"A quote opened on line {line} is never closed, so the rest of the file would be "
-                'read as one value. Close the quote; a quote inside a value is written twice ("").',
-                line=line,
-            )
+    if not quoted or raw.count(b'"') % 2 == 0:
+        return True
+    # quotes inside a quoted value are doubled, so a valid file has an even number of them
+    last_open = 0
+    for n, m in enumerate(re.finditer(b'"', raw)):
+        if n % 2 == 0:
+            last_open = m.start()
+    line = raw.count(b"\n", 0, last_open) + 1
+    issues.append(
+        Issue(
+            codes.UNCLOSED_QUOTE,
+            f"A quote opened on line {line} is never closed, so the rest of the file would be "
+            'read as one value. Close the quote; a quote inside a value is written twice ("").',
+            line=line,
         )
+    )
+    return False
+
+
+def _malformed_issues(lines: _Lines, names: list[str], issues: list[Issue]) -> list[int]:
+    """Issues for the records whose cell count is wrong; return those records (left out)."""
+    removed: list[int] = []
+    for record, line, n in lines.malformed(len(names)):
+        removed.append(record)
+        if n > len(names):
+            cells = lines.cells(record)
+            for j in range(len(names), n):
+                value = cells[j] if j < len(cells) else None
+                issues.append(
+                    Issue(
+                        codes.EXTRA_CELL,
+                        f"The row has {n} cells; expected {len(names)}. Cell {j + 1} ({value!r}) "
+                        "has no column: quote values that contain commas, or remove the extra "
+                        "separator.",
+                        row=record,
+                        line=line,
+                        column=j + 1,
+                        value=value,
+                    )
+                )
+        else:
+            for j in range(n, len(names)):
+                issues.append(
+                    Issue(
+                        codes.MISSING_CELL,
+                        f"The row has {n} cells; expected {len(names)}. There is no cell for "
+                        f"{names[j]}: add the separators (an empty value is written ',,').",
+                        row=record,
+                        line=line,
+                        field=names[j],
+                        column=j + 1,
+                    )
+                )
+    return removed
+
+
+def _blank_rows(table: pa.Table) -> tuple[pa.Table, list[int]]:
+    """The table without its blank rows (every cell empty), and their positions in it."""
+    if not table.num_rows or not all(c.null_count for c in table.columns):
+        return table, []  # some column has no empty cell: no row is blank
+    pc: Any = import_module("pyarrow.compute")
+
+    all_null = pc.is_null(table.column(0))
+    for name in table.column_names[1:]:
+        all_null = pc.and_(all_null, pc.is_null(table.column(name)))
+    if not pc.any(all_null).as_py():
+        return table, []
+    blank = [int(i) for i in pc.indices_nonzero(all_null).to_pylist()]
+    return table.filter(pc.invert(all_null)), blank
+
+
+def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list[Issue]:
+    """Read a CSV for validation; returns the issues instead when the file cannot be checked.
+
+    Phases: bytes and encoding, header, quotes, records (cell counts), blank rows, types.
+    """
+    import pyarrow as pa
+
+    issues: list[Issue] = []
+    raw = _read_bytes(path, issues)
+    if raw is None or not _header_ok(raw, spec, issues):
         return issues
+    header_end = _header_end(raw)
+    if not _quotes_closed(raw, header_end, issues):
+        return issues
+    names = list(spec.field_names)
+    quoted = header_end >= 0 and raw.find(b'"', header_end) >= 0
     lone_cr = b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")
     lines = _Lines(raw, simple=not quoted and not lone_cr)
     invalid: list[int] = []
@@ -276,66 +352,21 @@ def read_csv_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list
             )
         )
         return issues
-    removed: list[int] = []
-    if invalid:
-        for record, line, n in lines.malformed(len(names)):
-            removed.append(record)
-            if n > len(names):
-                cells = lines.cells(record)
-                for j in range(len(names), n):
-                    value = cells[j] if j < len(cells) else None
-                    issues.append(
-                        Issue(
-                            codes.EXTRA_CELL,
-                            f"The row has {n} cells; expected {len(names)}. Cell {j + 1} ({value!r}) "
-                            "has no column: quote values that contain commas, or remove the extra "
-                            "separator.",
-                            row=record,
-                            line=line,
-                            column=j + 1,
-                            value=value,
-                        )
-                    )
-            else:
-                for j in range(n, len(names)):
-                    issues.append(
-                        Issue(
-                            codes.MISSING_CELL,
-                            f"The row has {n} cells; expected {len(names)}. There is no cell for "
-                            f"{names[j]}: add the separators (an empty value is written ',,').",
-                            row=record,
-                            line=line,
-                            field=names[j],
-                            column=j + 1,
-                        )
-                    )
-    # blank rows: every cell empty (or an empty line); none where some column has no empty cell
-    blank: list[int] = []
-    if table.num_rows and all(c.null_count for c in table.columns):
-        pc: Any = import_module("pyarrow.compute")
-
-        all_null = pc.is_null(table.column(0))
-        for name in names[1:]:
-            all_null = pc.and_(all_null, pc.is_null(table.column(name)))
-        if pc.any(all_null).as_py():
-            blank = [int(i) for i in pc.indices_nonzero(all_null).to_pylist()]
-            table = table.filter(pc.invert(all_null))
-    removed.sort()
+    removed = sorted(_malformed_issues(lines, names, issues)) if invalid else []
+    table, blank = _blank_rows(table)
     loaded = LoadedTable(spec, file, "csv", table, table, removed_records=removed, line_of_record=lines.line)
-    if blank:
-        # blank rows are positions in the table before they were dropped; turn them into records
-        blank_records = [loaded.record(i) for i in blank]
-        for record in blank_records:
-            issues.append(
-                Issue(
-                    codes.BLANK_ROW,
-                    "The row is blank. Expected a record; delete the row.",
-                    row=record,
-                    line=lines.line(record),
-                )
+    # blank rows are positions in the table before they were dropped; turn them into records
+    blank_records = [loaded.record(i) for i in blank]
+    for record in blank_records:
+        issues.append(
+            Issue(
+                codes.BLANK_ROW,
+                "The row is blank. Expected a record; delete the row.",
+                row=record,
+                line=lines.line(record),
             )
-        removed = sorted(removed + blank_records)
-    loaded.removed_records = removed
+        )
+    loaded.removed_records = sorted(removed + blank_records)
     loaded.incomplete = bool(invalid)
     loaded.issues = issues
     loaded.data = _convert_all(loaded)

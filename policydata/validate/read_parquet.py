@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policydata.generated.arrow import arrow_type
+from policydata.schemas.model import FieldSpec
 from policydata.validate import codes
 from policydata.validate.convert import EXPECTED, convert_strings
 from policydata.validate.model import Issue, LoadedTable
@@ -33,8 +34,6 @@ def _dictionary_columns(parquet: Any) -> list[str]:
 def read_parquet_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list[Issue]:
     """Read a Parquet file for validation: columns by name, types checked, rows by index."""
     import pyarrow as pa
-
-    pc: Any = import_module("pyarrow.compute")
     import pyarrow.parquet as pq
 
     issues: list[Issue] = []
@@ -70,50 +69,50 @@ def read_parquet_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | 
         )
         return issues
     loaded = LoadedTable(spec, file, "parquet", table.select(names))
-    arrays = []
-    for s in spec.fields:
-        column = loaded.data.column(s.name)
-        want = arrow_type(s)
-        if column.type == want:
-            arrays.append(column)
-            continue
-        if pa.types.is_dictionary(column.type):
-            if pa.types.is_string(column.type.value_type) and s.kind == "string":
-                # checks run once per distinct value on the dictionary the file already has
-                encoded: Any = column.unify_dictionaries().combine_chunks()
-                loaded.views[s.name] = (encoded.dictionary, encoded.indices)
-                arrays.append(pa.chunked_array([pc.take(encoded.dictionary, encoded.indices)]))
-                continue
-            column = column.cast(column.type.value_type)
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            column = column.cast(pa.string())
-            if s.kind == "string":
-                arrays.append(column)
-            else:
-                arrays.append(convert_strings(column, s, loaded))
-            continue
-        types = pa.types
-        compatible = (
-            (s.kind == "integer" and types.is_integer(column.type))
-            or (s.kind == "number" and (types.is_integer(column.type) or types.is_floating(column.type)))
-            or (s.kind == "date" and (types.is_date(column.type) or types.is_timestamp(column.type)))
-        )
-        try:
-            if not compatible:
-                raise pa.ArrowInvalid(f"{column.type} is not {s.kind}")
-            arrays.append(pc.cast(column, want, safe=True))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            issues.append(
-                Issue(
-                    codes.TYPE_ERROR,
-                    f"Column {s.name} has type {column.type}; expected {want} "
-                    f"({EXPECTED.get(s.kind, 'text')}).",
-                    field=s.name,
-                    column=spec.column(s.name),
-                    value=str(column.type),
-                )
-            )
+    arrays = [_typed_column(loaded, field, issues) for field in spec.fields]
     if issues:
         return issues + loaded.issues
     loaded.data = pa.Table.from_arrays(arrays, names=names)
     return loaded
+
+
+def _typed_column(loaded: LoadedTable, s: FieldSpec, issues: list[Issue]) -> Any:
+    """A column as its field's storage type; a column of another type is a ``type-error``."""
+    import pyarrow as pa
+
+    pc: Any = import_module("pyarrow.compute")
+    column = loaded.data.column(s.name)
+    want = arrow_type(s)
+    if column.type == want:
+        return column
+    if pa.types.is_dictionary(column.type):
+        if pa.types.is_string(column.type.value_type) and s.kind == "string":
+            # checks run once per distinct value on the dictionary the file already has
+            encoded: Any = column.unify_dictionaries().combine_chunks()
+            loaded.views[s.name] = (encoded.dictionary, encoded.indices)
+            return pa.chunked_array([pc.take(encoded.dictionary, encoded.indices)])
+        column = column.cast(column.type.value_type)
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        column = column.cast(pa.string())
+        return column if s.kind == "string" else convert_strings(column, s, loaded)
+    types = pa.types
+    compatible = (
+        (s.kind == "integer" and types.is_integer(column.type))
+        or (s.kind == "number" and (types.is_integer(column.type) or types.is_floating(column.type)))
+        or (s.kind == "date" and (types.is_date(column.type) or types.is_timestamp(column.type)))
+    )
+    try:
+        if not compatible:
+            raise pa.ArrowInvalid(f"{column.type} is not {s.kind}")
+        return pc.cast(column, want, safe=True)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        issues.append(
+            Issue(
+                codes.TYPE_ERROR,
+                f"Column {s.name} has type {column.type}; expected {want} ({EXPECTED.get(s.kind, 'text')}).",
+                field=s.name,
+                column=loaded.spec.column(s.name),
+                value=str(column.type),
+            )
+        )
+        return None

@@ -41,6 +41,7 @@ def pandas_failures(t: LoadedTable) -> list[Failure]:
     """Run the table's pandera schema lazily and map every failure case to a check code."""
     import pandera.errors
 
+    # lazy: the generated pandera models import pandas and pandera (seconds), this engine only
     from policydata.generated.pandera import dataframe_schema
 
     model = t.spec.model

@@ -350,3 +350,40 @@ def test_cli_release_and_exit_codes(
     code, _ = run_cli([*args[:1], V2, *args[2:]], monkeypatch, capsys)
     assert code == 1
     assert not (releases / V2).exists()
+
+
+def test_a_descriptor_frictionless_rejects_is_never_released(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policydata.publish import build as build_module
+
+    real = build_module.datapackage
+
+    def broken(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        package = real(*args, **kwargs)
+        package["resources"][0]["schema"]["fields"][0]["type"] = "no-such-type"
+        return package
+
+    monkeypatch.setattr(build_module, "datapackage", broken)
+    releases = tmp_path / "releases"
+    with pytest.raises(BuildError) as info:
+        build(sources, releases, V1)
+    assert info.value.code == "build-error"
+    assert "frictionless" in str(info.value)
+    assert not (releases / V1).exists()
+    assert not [p for p in releases.iterdir() if p.name.startswith(".")]
+
+
+def test_exported_table_schemas_are_checked_by_frictionless(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policydata.generated import tableschema
+
+    real = tableschema.table_schemas
+
+    def broken() -> dict[str, dict[str, Any]]:
+        schemas = real()
+        schemas["sources"]["fields"][0]["type"] = "no-such-type"
+        return schemas
+
+    monkeypatch.setattr(tableschema, "table_schemas", broken)
+    with pytest.raises(BuildError):
+        tableschema.render_files()
