@@ -19,13 +19,18 @@ if TYPE_CHECKING:
 
     from policydata.generated.pandera import (
         CitationSchema,
+        NomenclatureEditionSchema,
         PolicySchema,
         PolicySectorSchema,
+        ProductListLineSchema,
+        ProductListSchema,
         SectorCodeSchema,
         SectorSchema,
         SourceSchema,
+        TariffEventListSchema,
         TariffEventProductSchema,
         TariffEventSchema,
+        TariffLineSchema,
     )
     from policydata.schemas.model import Record
 
@@ -254,6 +259,73 @@ def tariff_event_products(
     ['event_id', 'hs_code']
     """
     return cast("DataFrame[TariffEventProductSchema]", _typed("tariff_event_products", version, validate))
+
+
+def nomenclature_editions(
+    *, version: str | None = None, validate: bool = False
+) -> DataFrame[NomenclatureEditionSchema]:
+    """The ``nomenclature_editions`` table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> "HS-2022" in set(policydata.nomenclature_editions()["edition_id"])
+    True
+    """
+    return cast("DataFrame[NomenclatureEditionSchema]", _typed("nomenclature_editions", version, validate))
+
+
+def tariff_lines(*, version: str | None = None, validate: bool = False) -> DataFrame[TariffLineSchema]:
+    """The ``tariff_lines`` table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> lines = policydata.tariff_lines()
+    >>> set(lines["nomenclature"]) <= {"HTS", "HS", "CN"}
+    True
+    """
+    return cast("DataFrame[TariffLineSchema]", _typed("tariff_lines", version, validate))
+
+
+def product_lists(*, version: str | None = None, validate: bool = False) -> DataFrame[ProductListSchema]:
+    """The ``product_lists`` table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> set(policydata.product_lists()["kind"]) <= {"products", "exclusions", "exceptions"}
+    True
+    """
+    return cast("DataFrame[ProductListSchema]", _typed("product_lists", version, validate))
+
+
+def product_list_lines(
+    *, version: str | None = None, validate: bool = False
+) -> DataFrame[ProductListLineSchema]:
+    """The ``product_list_lines`` table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> list(policydata.product_list_lines().columns)[:3]
+    ['list_id', 'code', 'edition_id']
+    """
+    return cast("DataFrame[ProductListLineSchema]", _typed("product_list_lines", version, validate))
+
+
+def tariff_event_lists(
+    *, version: str | None = None, validate: bool = False
+) -> DataFrame[TariffEventListSchema]:
+    """The ``tariff_event_lists`` table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> list(policydata.tariff_event_lists().columns)[:2]
+    ['event_id', 'list_id']
+    """
+    return cast("DataFrame[TariffEventListSchema]", _typed("tariff_event_lists", version, validate))
 
 
 def citations(*, version: str | None = None, validate: bool = False) -> DataFrame[CitationSchema]:

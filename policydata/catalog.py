@@ -31,6 +31,11 @@ _MODELS: Final = {
     "policy_sectors": "policydata.schemas.policy_sectors:PolicySector",
     "tariff_events": "policydata.schemas.tariff_events:TariffEvent",
     "tariff_event_products": "policydata.schemas.tariff_event_products:TariffEventProduct",
+    "nomenclature_editions": "policydata.schemas.nomenclature_editions:NomenclatureEdition",
+    "tariff_lines": "policydata.schemas.tariff_lines:TariffLine",
+    "product_lists": "policydata.schemas.product_lists:ProductList",
+    "product_list_lines": "policydata.schemas.product_list_lines:ProductListLine",
+    "tariff_event_lists": "policydata.schemas.tariff_event_lists:TariffEventList",
     "citations": "policydata.schemas.citations:Citation",
 }
 

@@ -146,6 +146,36 @@ class TariffEventProductSchema(RecordFrame):
     __record__ = table("tariff_event_products").model
 
 
+class NomenclatureEditionSchema(RecordFrame):
+    """DataFrame of the ``nomenclature_editions`` table."""
+
+    __record__ = table("nomenclature_editions").model
+
+
+class TariffLineSchema(RecordFrame):
+    """DataFrame of the ``tariff_lines`` table."""
+
+    __record__ = table("tariff_lines").model
+
+
+class ProductListSchema(RecordFrame):
+    """DataFrame of the ``product_lists`` table."""
+
+    __record__ = table("product_lists").model
+
+
+class ProductListLineSchema(RecordFrame):
+    """DataFrame of the ``product_list_lines`` table."""
+
+    __record__ = table("product_list_lines").model
+
+
+class TariffEventListSchema(RecordFrame):
+    """DataFrame of the ``tariff_event_lists`` table."""
+
+    __record__ = table("tariff_event_lists").model
+
+
 class CitationSchema(RecordFrame):
     """DataFrame of the ``citations`` table."""
 
@@ -160,5 +190,10 @@ FRAME_MODELS: dict[str, type[RecordFrame]] = {
     "policy_sectors": PolicySectorSchema,
     "tariff_events": TariffEventSchema,
     "tariff_event_products": TariffEventProductSchema,
+    "nomenclature_editions": NomenclatureEditionSchema,
+    "tariff_lines": TariffLineSchema,
+    "product_lists": ProductListSchema,
+    "product_list_lines": ProductListLineSchema,
+    "tariff_event_lists": TariffEventListSchema,
     "citations": CitationSchema,
 }

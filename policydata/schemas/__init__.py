@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 #: Semantic version of the table schemas. A release records the version it was built with; this
 #: library reads releases of the same major version only.
-SCHEMA_VERSION: Final = "1.1.0"
+SCHEMA_VERSION: Final = "1.2.0"
 
 _EXPORTS: Final = {
     "Record": "model",

@@ -227,6 +227,10 @@ class Table:
     duplicate_fields
         Fields which, all equal between two records with different keys, mean the same fact was
         entered twice (nulls count as equal); empty to skip that warning.
+    cited_by
+        Fields that cite a record's source themselves: a ``source_id``, or a reference to a record
+        that does (a tariff line is cited by its edition). Empty: the record needs a row in
+        ``citations``. Large tables cite this way, so that citations stays readable.
     """
 
     name: str
@@ -235,6 +239,7 @@ class Table:
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...] = ()
     duplicate_fields: tuple[str, ...] = ()
+    cited_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -258,6 +263,7 @@ class TableSpec:
     duplicate_fields: tuple[str, ...] = ()
     title: str = ""
     description: str = ""
+    cited_by: tuple[str, ...] = ()
 
     @classmethod
     def from_model(cls, model: type[Record]) -> TableSpec:
@@ -273,6 +279,7 @@ class TableSpec:
             meta.duplicate_fields,
             meta.title,
             meta.description,
+            meta.cited_by,
         )
 
     @property

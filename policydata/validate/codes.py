@@ -118,6 +118,12 @@ LINK_ORDER: Final = Code(
 REPLACE_GAP: Final = Code(
     "replace-gap", "Replaced event ends on another day", "Set the replaced event's end_date.", "row"
 )
+CODE_NOT_IN_EDITION: Final = Code(
+    "code-not-in-edition",
+    "Code not in its nomenclature edition",
+    "Write the code as the edition publishes it, or name the edition it comes from.",
+    "row",
+)
 
 _ALL: Final = (
     MISSING_TABLE,
@@ -154,6 +160,7 @@ _ALL: Final = (
     LINK_DIRECTION,
     LINK_ORDER,
     REPLACE_GAP,
+    CODE_NOT_IN_EDITION,
 )
 
 #: Every code, by name.

@@ -91,6 +91,17 @@ def foreign_key_issues(
     return out
 
 
+def _self_cited(t: LoadedTable) -> list[bool] | None:
+    """Per row: True when one of the table's ``cited_by`` fields holds a value."""
+    if not t.spec.cited_by:
+        return None
+    pc: Any = import_module("pyarrow.compute")
+    given: Any = pc.is_valid(t.data.column(t.spec.cited_by[0]))
+    for f in t.spec.cited_by[1:]:
+        given = pc.or_(given, pc.is_valid(t.data.column(f)))
+    return [bool(v) for v in given.to_pylist()]
+
+
 def citation_issues(tables: Mapping[str, LoadedTable], bad: Mapping[str, BadCells]) -> dict[str, list[Issue]]:
     """Every record is cited; every citation names an existing record."""
     import pyarrow as pa
@@ -111,7 +122,10 @@ def citation_issues(tables: Mapping[str, LoadedTable], bad: Mapping[str, BadCell
         mask = pc.fill_null(pc.equal(cited_table, name), False)
         here = pc.filter(cited_id, mask)
         rows_here = pc.indices_nonzero(mask)
+        self_cited = _self_cited(t)
         for row in _missing(ids, here):
+            if self_cited is not None and self_cited[row]:
+                continue  # its own source_id (or a cited record it refers to) cites it
             record_id = ids[row].as_py()
             out.setdefault(name, []).append(
                 Issue(
@@ -121,7 +135,7 @@ def citation_issues(tables: Mapping[str, LoadedTable], bad: Mapping[str, BadCell
                     row=row,
                     field=t.spec.primary_key[0],
                     value=record_id,
-                    involves=t.spec.primary_key,
+                    involves=(*t.spec.primary_key, *t.spec.cited_by),
                 )
             )
         known = pa.chunked_array([ids]) if isinstance(ids, pa.Array) else ids
@@ -245,4 +259,106 @@ def relation_issues(
     events = tables.get("tariff_events")
     if events is not None:
         out.setdefault("tariff_events", []).extend(event_link_issues(events, bad["tariff_events"]))
+    for name, found in edition_code_issues(tables, bad).items():
+        out.setdefault(name, []).extend(found)
+    return out
+
+
+# --- codes in their nomenclature ----------------------------------------------------------------
+
+
+class _Nomenclature:
+    """The encoded lines of each nomenclature, and each edition's date and HS basis."""
+
+    def __init__(self, editions: LoadedTable, lines: LoadedTable) -> None:
+        self.editions: dict[str, dict[str, Any]] = {r["edition_id"]: r for r in editions.data.to_pylist()}
+        self.periods: dict[tuple[str, str], list[tuple[Any, Any]]] = {}
+        cols = lines.data.select(["nomenclature", "code", "valid_from", "valid_to"]).to_pydict()
+        for nom, code, start, end in zip(
+            cols["nomenclature"], cols["code"], cols["valid_from"], cols["valid_to"], strict=True
+        ):
+            self.periods.setdefault((nom, code), []).append((start, end))
+        self._under: dict[tuple[str, str], list[tuple[Any, Any]]] = {}
+
+    def _periods(self, nomenclature: str, code: str) -> list[tuple[Any, Any]]:
+        found = self.periods.get((nomenclature, code))
+        if found is not None or len(code) >= 6:
+            return found or []
+        # a heading or chapter exists while any line under it does
+        key = (nomenclature, code)
+        if key not in self._under:
+            self._under[key] = [
+                p
+                for (n, c), ps in self.periods.items()
+                if n == nomenclature and c.startswith(code)
+                for p in ps
+            ]
+        return self._under[key]
+
+    def exists(self, nomenclature: str, code: str, day: Any) -> bool:
+        """True when line ``code`` (for a heading or chapter: a line under it) exists on ``day``."""
+        return any(
+            start <= day and (end is None or day < end) for start, end in self._periods(nomenclature, code)
+        )
+
+    def problem(self, code: str, edition_id: str) -> str | None:
+        """Why ``code`` is not a code of ``edition_id``; None when it is, or cannot be checked."""
+        edition = self.editions.get(edition_id)
+        if edition is None:
+            return None  # the foreign-key check reports it
+        if edition["lines_encoded"]:
+            if self.exists(edition["nomenclature"], code, edition["effective_date"]):
+                return None
+            return f"{edition_id} has no line {code}"
+        basis = self.editions.get(edition["hs_edition_id"] or "")
+        if basis is None or not basis["lines_encoded"]:
+            return None  # neither the edition nor its HS basis is encoded: nothing to check against
+        if self.exists(basis["nomenclature"], code[:6], basis["effective_date"]):
+            return None
+        return (
+            f"{edition_id} is not encoded, but its codes begin with subheadings of {basis['edition_id']}, "
+            f"which has no {code[:6]}"
+        )
+
+
+def edition_code_issues(
+    tables: Mapping[str, LoadedTable], bad: Mapping[str, BadCells]
+) -> dict[str, list[Issue]]:
+    """Every code of a product list exists in the edition it is written in; every HS 2022 code of
+    the sector crosswalk exists in HS 2022."""
+    editions, lines = tables.get("nomenclature_editions"), tables.get("tariff_lines")
+    if editions is None or lines is None or editions.incomplete or lines.incomplete:
+        return {}
+    known = _Nomenclature(editions, lines)
+    checks = {"product_list_lines": ("code", "edition_id"), "sector_codes": ("code", "classification")}
+    out: dict[str, list[Issue]] = {}
+    for name, (code_field, edition_field) in checks.items():
+        t = tables.get(name)
+        if t is None or not {code_field, edition_field} <= set(t.spec.field_names):
+            continue
+        cols = t.data.select([code_field, edition_field]).to_pydict()
+        for row, (code, edition) in enumerate(zip(cols[code_field], cols[edition_field], strict=True)):
+            if (
+                code is None
+                or edition is None
+                or (row, code_field) in bad[name]
+                or (row, edition_field) in bad[name]
+            ):
+                continue
+            edition_id = "HS-2022" if name == "sector_codes" and edition == "HS2022" else edition
+            if name == "sector_codes" and edition_id != "HS-2022":
+                continue
+            why = known.problem(code, edition_id)
+            if why is not None:
+                out.setdefault(name, []).append(
+                    Issue(
+                        codes.CODE_NOT_IN_EDITION,
+                        f"{code_field} is {code!r}, but {why}. Expected a code of the edition it was "
+                        f"published in: check the code, or the edition named in {edition_field}.",
+                        row=row,
+                        field=code_field,
+                        value=code,
+                        involves=(code_field, edition_field),
+                    )
+                )
     return out
