@@ -107,7 +107,7 @@ def read_edition(path: Path, stats: dict) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for c, r in r10.items():
         out[c] = (clean(r["description"]), "")
-    n_from10 = n_norate = n_8_kidrate = 0
+    n_from10 = n_norate = n_8_kidrate = n_orphan10 = 0
     for c8 in sorted(set(r8) | set(kids)):
         if c8 in r8:
             r = r8[c8]
@@ -119,6 +119,11 @@ def read_edition(path: Path, stats: dict) -> dict[str, tuple[str, str]]:
             if len(ks) != 1:
                 raise SystemExit(f"{path.name}: HTS8 {c8} has no row of its own and {len(ks)} 10-digit rows")
             r = r10[ks[0]]
+            if not clean(r["general"]) and str(r.get("indent")) not in ("0", "1"):
+                # a statistical number printed under no 8-digit line and without a rate (9401.99.30.30 in
+                # 2025 Rev 16, indent 5): kept as an HTS10 line only, no HTS8 line is made up for it
+                n_orphan10 += 1
+                continue
             out[c8] = (clean(r["description"]), clean(r["general"]))
             n_from10 += 1
         if not out[c8][1]:
@@ -128,6 +133,7 @@ def read_edition(path: Path, stats: dict) -> dict[str, tuple[str, str]]:
         hts8_own_row=len(r8), hts8_from_single_10digit_row=n_from10,
         hts8_rate_on_10digit_child=n_8_kidrate, hts8_without_general_rate=n_norate,
         hts8_chapters_98_99=sum(len(c) == 8 and c[:2] in ("98", "99") for c in out),
+        hts10_without_hts8=n_orphan10,
     )
     return out
 
