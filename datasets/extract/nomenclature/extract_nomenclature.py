@@ -344,9 +344,15 @@ def main() -> int:
         if ed == "HTS-2025-REV-10":
             unc.append("The change record of Revision 11 says Revision 10 was published 2025-04-14; the change "
                        "record of Revision 10 itself is dated 2025-04-15 (used).")
+        if ed == "HTS-2026-REV-10":
+            when = "effective_date = the tracker's config/revision_dates.csv date (no change record reachable); "
+        elif ed.endswith("-BASIC"):
+            when = "effective_date = 1 January (basic edition); "
+        else:
+            when = (f"effective_date = the date printed on the USITC change record of this revision (the day it was "
+                    f"posted; file {cr[ed]['file']}); ")
         notes = (
-            f"effective_date = the date printed on the USITC change record of this revision "
-            f"(the day it was posted; {'basic editions: 1 January' if ed.endswith('-BASIC') else 'file ' + cr.get(ed, {}).get('file', 'none')}); "
+            when +
             f"legal changes a revision incorporates often take effect on other dates. "
             f"{st['hts8']} HTS8 and {st['hts10']} HTS10 lines (chapters 1-99); {st['hts8_from_single_10digit_row']} HTS8 "
             f"lines are printed only as one 10-digit row carrying the rate (description and general rate of the HTS8 "
