@@ -1299,9 +1299,10 @@ def write_product_lists(repo: Path, ctx):
         uncertainty=common_unc + "The FR-annex extraction (USTR list 'as amended and modified by 83 FR 49153') has 5,759 "
                     "8-digit codes, not 5,733: 3 of them are also in List 1, 4A or 4B in the same extraction and under those lists only in the "
                     "2020 table (probably removed by 83 FR 49153 paragraph C, or extraction artefacts), 2 are 2018 codes the 2020 "
-                    "table replaces by 5 successors; the remaining difference (5,756 vs 5,733) is unexplained: the stated figure "
-                    "may count subheadings before the chapter 44 conforming changes (14 deleted, 38 added from 2018-10-01) "
-                    "or in another way. Partial subheadings (9903.88.04) are the separate list USA-301-L3-PARTIAL.",
+                    "table replaces by 5 successors. The remaining difference (5,756 vs 5,733) is not explained record by record: "
+                    "the chapter 44 conforming change of 83 FR 49153 (14 subheadings deleted, 38 added from 2018-10-01, net +24) "
+                    "would give 5,732 before it, one short of 5,733; the September 2018 notice's 5,745 full and partial "
+                    "subheadings less the 11 partial ones is 5,734. Neither reconciliation could be checked against the annex text. Partial subheadings (9903.88.04) are the separate list USA-301-L3-PARTIAL.",
         notes=snaps + read_fr + "; " + read_us + "; " + read_hts + ". Subheadings moved to 9903.91.xx by the 2024 four-year "
               "review end on the review heading's effective date.")
     add(list_id="USA-301-L3-PARTIAL", title="Section 301 List 3: partially covered subheadings, products of China described by statistical reporting number (heading 9903.88.04, U.S. note 20(g))",
@@ -1439,9 +1440,12 @@ def write_counts_md(ctx):
     p(f"- USITC 2020 table: issue says 818 / 279 / 5,759 + 43 HTS10 under .04 / 3,233 / 550 HTS8; parsed here "
       f"{f('USA-301-L1', 8)} / {f('USA-301-L2', 8)} / {f('USA-301-L3', 8)} + {f('USA-301-L3-PARTIAL', 10)} HTS10 under .04 / "
       f"{f('USA-301-L4A', 8)} HTS8 + {f('USA-301-L4A', 10)} HTS10 / {f('USA-301-L4B', 8)} HTS8 + {f('USA-301-L4B', 10)} HTS10. "
-      "The table states no count; 3,233 equals the mitsuoxv row count for List 4A before dropping the four chapter 98/99 "
-      "numbers; 550 was not reproduced (note 20(u) of HTS 2026 rev 6 has 550 matches of 8-digit numbers, 548 distinct, "
-      "when the block is cut at subdivision (v)).")
+      "The table states no count. The issue's 3,233 and 550 are reproduced as the 8-digit subheadings plus the "
+      "subheadings covered only in part (listed at 10 digits): "
+      f"{f('USA-301-L4A', 8)} + {len({c[:8] for c in us['USA-301-L4A'] if len(c) == 10})} = "
+      f"{f('USA-301-L4A', 8) + len({c[:8] for c in us['USA-301-L4A'] if len(c) == 10})} for List 4A and "
+      f"{f('USA-301-L4B', 8)} + {len({c[:8] for c in us['USA-301-L4B'] if len(c) == 10})} = "
+      f"{f('USA-301-L4B', 8) + len({c[:8] for c in us['USA-301-L4B'] if len(c) == 10})} for List 4B.")
     p("- HTS 2025: issue says List 1 is 860 lines in the 2025 schedule: 860 rows carry the footnote, of which four are the "
       "chapter 98 provisions 9802.00.40/.50/.60/.80 (not list members); 856 subheadings are encoded, the number U.S. note 20(b) "
       "of HTS 2026 rev 6 enumerates.")
