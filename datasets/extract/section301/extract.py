@@ -642,8 +642,8 @@ def main():
                                    f"(statistical numbers named in 89 FR 76581) moved to the review heading from "
                                    f"{min(hd[h][0] for h in rv)}")
             else:
-                unc.append("List 4B (9903.88.16) was suspended before it took effect (84 FR 69447, 2019-12-18, "
-                           "cited in the USITC table and in 85 FR 3741)")
+                unc.append("List 4B (9903.88.16) never took effect: suspended by the notice of 2019-12-18 (84 FR 69447, "
+                           "cited in 85 FR 3741; the USITC table cites the 'Federal Register notice of December 18, 2019')")
                 if c in u_stale:
                     unc.append("still enumerated in U.S. note 20(u) of HTS 2026 rev 6, although not a line of that "
                                "edition (the suspended list was not renumbered): no 2025+ row")
@@ -1257,7 +1257,7 @@ PL_FIELDS = ["list_id", "imposing", "title", "heading", "kind", "code_level", "s
 def write_product_lists(repo: Path, ctx):
     cm = ctx["cm"]
     by_list = ctx["by_list"]
-    read_fr = (f"codes of the FR annex read from github.com/{REPO_MITSUOXV} data/tariff_list.rdata "
+    read_fr = (f"Codes of the FR annex read from github.com/{REPO_MITSUOXV} data/tariff_list.rdata "
                f"@{cm[REPO_MITSUOXV]} (regex extraction of the USTR PDF)")
     read_us = (f"USITC 'China Tariffs' table (Last Updated January 1, 2020) read from github.com/{REPO_WAUGH} "
                f"notes/China-Tariffs.pdf @{cm[REPO_WAUGH]}")
@@ -1330,8 +1330,8 @@ def write_product_lists(repo: Path, ctx):
         heading="9903.88.16", kind="products", code_level="mixed", stated_lines="",
         stated_in="no line count found in 84 FR 43304 as read",
         complete="false",
-        uncertainty="Never in force: suspended by 84 FR 69447 (2019-12-18) before 2019-12-15; membership dates describe the list, "
-                    "not a duty (valid_from 2019-12-15 is the scheduled date). The annex's partial subheadings are not in the "
+        uncertainty="Never in force: suspended after the Phase One deal of 2019-12-13 (notice of 2019-12-18, 84 FR 69447); "
+                    "membership dates describe the list, not a duty (valid_from 2019-12-15 is the scheduled date). The annex's partial subheadings are not in the "
                     "FR-annex extraction. HTS 2025-2026 carry no footnotes for 9903.88.16; from 2025-01-01 membership is read "
                     "from U.S. note 20(u) of HTS 2026 rev 6 and carried back to 2025-01-01. " + common_unc,
         notes=snaps.replace("(3) the HTS 2025-2026 footnotes, per revision,", "(3) U.S. note 20(u) of HTS 2026 rev 6,")
@@ -1365,7 +1365,7 @@ def write_product_lists(repo: Path, ctx):
                         "U.S. note 31 (rows present in HTS 2025 basic are carried back to the heading's effective date: no 2024 "
                         "edition reachable). Several tariff_events share this heading (see datasets/extract/section301/event_lists.csv); "
                         "the group of each code within a heading is not in the HTS.",
-            notes=f"Heading text (HTS 2026 rev 10): {htext} " + read_hts + "; U.S. note 31 read from github.com/"
+            notes=f"Heading text (HTS 2026 rev 10): {htext}. " + read_hts + "; U.S. note 31 read from github.com/"
                   f"{REPO_TRT} data/us_notes/chapter99_2026_rev_6.txt @{cm[REPO_TRT]}. Rates: 89 FR 76581, 89 FR 101682.")
     hist = "; ".join(f"{edition_id(r)}: until {e}" for h, r, e in ctx["end_history"] if h == "9903.88.69")
     hist70 = "; ".join(f"{edition_id(r)}: until {e}" for h, r, e in ctx["end_history"] if h == "9903.88.70")
@@ -1395,6 +1395,8 @@ def write_product_lists(repo: Path, ctx):
         notes=f"Extensions, from the heading text of each revision (exclusive end): {hist70}. Items read from U.S. note 20(www) of HTS 2026 "
               f"rev 6, github.com/{REPO_TRT} data/us_notes/chapter99_2026_rev_6.txt @{cm[REPO_TRT]}.")
     for r in L:
+        for k in r:
+            r[k] = ws(r[k])
         lens = {len(x["code"]) for x in by_list[r["list_id"]]}
         r["code_level"] = {frozenset({8}): "HTS8", frozenset({10}): "HTS10"}.get(frozenset(lens), "mixed")
     L.sort(key=lambda r: r["list_id"])
