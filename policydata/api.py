@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         NomenclatureEditionSchema,
         PolicySchema,
         PolicySectorSchema,
+        ProductListCountSchema,
         ProductListLineSchema,
         ProductListSchema,
         SectorCodeSchema,
@@ -312,6 +313,20 @@ def product_list_lines(
     ['list_id', 'code', 'edition_id']
     """
     return cast("DataFrame[ProductListLineSchema]", _typed("product_list_lines", version, validate))
+
+
+def product_list_counts(
+    *, version: str | None = None, validate: bool = False
+) -> DataFrame[ProductListCountSchema]:
+    """The ``product_list_counts`` table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> list(policydata.product_list_counts().columns)[:3]
+    ['list_id', 'on', 'level']
+    """
+    return cast("DataFrame[ProductListCountSchema]", _typed("product_list_counts", version, validate))
 
 
 def tariff_event_lists(

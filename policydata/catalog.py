@@ -35,6 +35,7 @@ _MODELS: Final = {
     "tariff_lines": "policydata.schemas.tariff_lines:TariffLine",
     "product_lists": "policydata.schemas.product_lists:ProductList",
     "product_list_lines": "policydata.schemas.product_list_lines:ProductListLine",
+    "product_list_counts": "policydata.schemas.product_list_counts:ProductListCount",
     "tariff_event_lists": "policydata.schemas.tariff_event_lists:TariffEventList",
     "citations": "policydata.schemas.citations:Citation",
 }

@@ -36,6 +36,7 @@ EXPECTED = {
     "open_release",
     "policies",
     "policy_sectors",
+    "product_list_counts",
     "product_list_lines",
     "product_lists",
     "records",

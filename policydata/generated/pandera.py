@@ -170,6 +170,12 @@ class ProductListLineSchema(RecordFrame):
     __record__ = table("product_list_lines").model
 
 
+class ProductListCountSchema(RecordFrame):
+    """DataFrame of the ``product_list_counts`` table."""
+
+    __record__ = table("product_list_counts").model
+
+
 class TariffEventListSchema(RecordFrame):
     """DataFrame of the ``tariff_event_lists`` table."""
 
@@ -194,6 +200,7 @@ FRAME_MODELS: dict[str, type[RecordFrame]] = {
     "tariff_lines": TariffLineSchema,
     "product_lists": ProductListSchema,
     "product_list_lines": ProductListLineSchema,
+    "product_list_counts": ProductListCountSchema,
     "tariff_event_lists": TariffEventListSchema,
     "citations": CitationSchema,
 }

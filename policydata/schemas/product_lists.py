@@ -39,10 +39,6 @@ class ProductList(Record):
     heading: str | None = field("US chapter 99 heading the list is tied to.", pattern=p.HTS_HEADING)
     kind: ListKind = field("What the list does.", enum_doc=LIST_KIND_DOC)
     code_level: CodeLevel = field("The level the legal text lists codes at.", enum_doc=CODE_LEVEL_DOC)
-    stated_lines: int | None = field(
-        "Number of lines the legal text or official table states; empty where none is stated.", ge=0
-    )
-    stated_in: str | None = field("Where that number is stated.", pattern=p.TEXT)
     complete: bool = field(
         "True when product_list_lines holds the list's complete membership for its whole period."
     )
@@ -55,7 +51,7 @@ class ProductList(Record):
     __table__ = Table(
         "product_lists",
         "Product lists",
-        "Lists of tariff lines that tariff actions cover, exclude or except, with their stated counts.",
+        "Lists of tariff lines that tariff actions cover, exclude or except.",
         primary_key=("list_id",),
         foreign_keys=(ForeignKey.to("source_id", "sources"),),
         cited_by=("source_id",),
