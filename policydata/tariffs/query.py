@@ -1,0 +1,258 @@
+"""Questions: the arguments users give, and the tariff lines a question is answered for.
+
+A question names a product by an HS/HTS code (2 to 10 digits), a sector (its HS 2022 codes), or
+nothing (every line of the schedule). It is answered per *line* below it:
+
+* on days an encoded edition of the imposing side's nomenclature covers (the US HTS from 2025),
+  the lines are that edition's 8-digit lines (chapters 1-97) below the code; a line under which a
+  list names 10-digit statistical lines is answered per statistical line;
+* on other days the lines are those the product lists name in the editions of those days (the
+  Section 301 snapshots of 2018-2020, China's lists): the nomenclature itself is not encoded, so a
+  line that no list names is not known, and the answer says so.
+
+Codes are matched in the edition in force on the day, never converted. A code that is not a line
+of the edition in force is answered as it is, with coverage by the lists that do not name it
+unknown (``code-not-in-edition``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from policydata.dates import parse_date
+from policydata.errors import InvalidArgumentError
+from policydata.schemas.jurisdictions import JURISDICTIONS
+from policydata.tariffs.coverage import Line
+from policydata.tariffs.events import NOMENCLATURE, OPEN, PROVISION_CHAPTERS, Index, LineRow, ordinal
+
+DateLike: TypeAlias = "dt.date | str"
+#: the ``query`` label of a question about every line of the schedule
+GENERIC_QUERY = "every tariff line"
+_HS_QUERY = re.compile(r"^\d{2}(?:\d{2}){0,4}$")
+
+
+def jurisdiction(value: str, name: str) -> str:
+    code = value.strip().upper()
+    if code not in JURISDICTIONS:
+        raise InvalidArgumentError(
+            f"{name}={value!r} is not a jurisdiction code.",
+            hint="Use ISO 3166-1 alpha-3 (USA, CHN, ...) or EUN for the European Union.",
+        )
+    return code
+
+
+def date(value: DateLike, name: str) -> dt.date:
+    return parse_date(value, name)
+
+
+def window(start: DateLike, end: DateLike) -> tuple[dt.date, dt.date]:
+    first, last = date(start, "start"), date(end, "end")
+    if last < first:
+        raise InvalidArgumentError(
+            f"The window ends ({last}) before it starts ({first}).", hint="Swap start and end."
+        )
+    return first, last
+
+
+def hs(value: str) -> str:
+    code = value.strip().replace(".", "")
+    if not _HS_QUERY.match(code):
+        raise InvalidArgumentError(
+            f"hs_code={value!r} is not an HS code.",
+            hint="Give 2, 4, 6, 8 or 10 digits, e.g. 950300 (dots are allowed: 9503.00).",
+        )
+    return code
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a question is about: code prefixes (``("",)`` for every line), and an exporter."""
+
+    label: str
+    prefixes: tuple[str, ...]
+    hs_code: str | None = None
+    sector: str | None = None
+    exporter: str | None = None
+
+    @property
+    def generic(self) -> bool:
+        return self.prefixes == ("",)
+
+
+def query(index: Index, hs_code: str | None, sector: str | None, exporter: str | None = None) -> Query:
+    """Parse the product arguments of a question."""
+    if hs_code is not None and sector is not None:
+        raise InvalidArgumentError(
+            "Both hs_code and sector were given.", hint="Ask about one HS code or one sector."
+        )
+    if exporter is not None and not exporter.strip():
+        raise InvalidArgumentError(
+            "exporter is empty.", hint="Name an exporter, e.g. 'BYD', or leave it out."
+        )
+    if hs_code is not None:
+        code = hs(hs_code)
+        return Query(f"HS {code}", (code,), hs_code=code, exporter=exporter)
+    if sector is not None:
+        codes = index.sector_codes.get(sector)
+        if not codes:
+            known = ", ".join(sorted(index.sector_codes)[:12])
+            raise InvalidArgumentError(
+                f"Sector {sector!r} has no HS2022 codes in sector_codes of release {index.version}.",
+                hint=f"Sectors with HS codes include: {known or 'none'}.",
+            )
+        return Query(f"sector {sector} (HS {', '.join(codes)})", codes, sector=sector, exporter=exporter)
+    return Query(GENERIC_QUERY, ("",), exporter=exporter)
+
+
+def check_exporter(index: Index, imposing: str, target: str, exporter: str | None) -> None:
+    """An exporter must name one of the exporters the direction's events distinguish."""
+    if exporter is None:
+        return
+    from policydata.tariffs.segments import exporter_matches
+
+    names = sorted({e.exporter for e in index.pair(imposing, target).nodes if e.exporter})
+    hits = [n for n in names if exporter_matches(exporter, n)]
+    if len(hits) != 1:
+        what = "matches none" if not hits else f"matches {len(hits)}"
+        raise InvalidArgumentError(
+            f"exporter={exporter!r} {what} of the exporters {imposing}'s rates on {target} name.",
+            hint=f"Name one of: {'; '.join(names) or 'none (no exporter-specific rate)'}.",
+        )
+
+
+# --- the lines of a question ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lines:
+    """The lines a question is answered for on a day (or over a regime of days).
+
+    ``enumerated`` is False where the lines below a code cannot be listed (the nomenclature of the
+    day is not encoded and no list names a line below it): the code is then answered as one line.
+    ``valid`` gives each line's validity (first day, stop) as ordinals.
+    """
+
+    lines: tuple[Line, ...]
+    valid: tuple[tuple[int, int], ...]
+    enumerated: bool
+    edition: str | None
+    missing: tuple[str, ...] = ()
+
+
+def _under(codes: Sequence[str], prefix: str) -> list[str]:
+    lo = bisect.bisect_left(codes, prefix)
+    hi = bisect.bisect_left(codes, prefix + "\uffff")
+    return list(codes[lo:hi])
+
+
+def _valid_rows(index: Index, code: str, first: int, stop: int) -> list[LineRow]:
+    return [r for r in index.lines.rows(code) if r.start < stop and first < r.stop]
+
+
+def _provision(prefix: str, code: str) -> bool:
+    # chapters 98 and 99 hold provisions, not goods: only a question about them lists them
+    return code[:2] in PROVISION_CHAPTERS and not prefix.startswith(code[:2])
+
+
+def _span(rows: Sequence[LineRow], first: int, stop: int) -> tuple[int, int]:
+    return max(first, min(r.start for r in rows)), min(stop, max(r.stop for r in rows))
+
+
+def _encoded_lines(
+    index: Index, imposing: str, prefix: str, first: int, stop: int
+) -> list[tuple[Line, tuple[int, int]]]:
+    """Lines of the encoded editions below ``prefix`` valid at some time in ``[first, stop)``."""
+    out: list[tuple[Line, tuple[int, int]]] = []
+    if len(prefix) == 10:
+        rows = _valid_rows(index, prefix, first, stop)
+        return [(Line(prefix), _span(rows, first, stop))] if rows else []
+    split = index.split_lines(imposing)
+    for code in index.lines.under(prefix):
+        if len(code) != 8 or _provision(prefix, code):
+            continue
+        rows = _valid_rows(index, code, first, stop)
+        if not rows:
+            continue
+        children = [c for c in index.lines.under(code) if len(c) == 10] if code in split else []
+        kids = [(c, _valid_rows(index, c, first, stop)) for c in children]
+        kids = [(c, r) for c, r in kids if r]
+        if kids:
+            out += [(Line(c), _span(r, first, stop)) for c, r in kids]
+        else:
+            out.append((Line(code), _span(rows, first, stop)))
+    return out
+
+
+def _era_lines(index: Index, imposing: str, prefix: str) -> list[Line]:
+    """Lines the lists name (editions not encoded) below ``prefix``."""
+    codes = _under(index.era_codes(imposing), prefix) if prefix else list(index.era_codes(imposing))
+    if len(prefix) == 10:
+        return [Line(prefix)] if prefix in codes else []
+    tens = {c for c in codes if len(c) == 10}
+    parents = {c[:8] for c in tens}
+    out = [Line(c) for c in codes if len(c) != 10 and c not in parents]
+    out += [Line(c) for c in sorted(tens)]
+    out += [Line(p, rest=True) for p in sorted(parents)]
+    return sorted(out, key=lambda line: (line.code, line.rest))
+
+
+def lines(index: Index, imposing: str, q: Query, first: dt.date, last: dt.date | None = None) -> Lines:
+    """The lines of question ``q`` over ``[first, last]`` (one day when ``last`` is None).
+
+    The window must lie within one regime (all days covered by encoded editions, or none): see
+    :func:`regimes`.
+    """
+    a = ordinal(first)
+    z = ordinal(last) + 1 if last is not None else a + 1
+    nom = NOMENCLATURE.get(imposing)
+    edition = index.edition_on(nom, a) if nom else None
+    found: list[tuple[Line, tuple[int, int]]] = []
+    missing: list[str] = []
+    enumerated = True
+    for prefix in q.prefixes:
+        if edition is not None and edition.encoded:
+            here = _encoded_lines(index, imposing, prefix, a, z)
+        elif nom is not None:
+            here = [(line, (a, z)) for line in _era_lines(index, imposing, prefix)]
+        else:
+            here = []
+        if not here:
+            known = edition is not None and edition.encoded
+            if known:
+                missing.append(prefix)
+            else:
+                enumerated = False
+            here = [(Line(prefix, unknown=known), (a, z))]
+        found += here
+    unique = dict(found)
+    return Lines(
+        lines=tuple(unique),
+        valid=tuple(unique.values()),
+        enumerated=enumerated,
+        edition=edition.edition_id if edition is not None else None,
+        missing=tuple(missing),
+    )
+
+
+def regimes(index: Index, imposing: str, first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Split ``[first, last]`` where the imposing side's nomenclature starts to be encoded."""
+    nom = NOMENCLATURE.get(imposing)
+    cut = index.first_encoded(nom) if nom else OPEN
+    a, z = ordinal(first), ordinal(last)
+    if not a < cut <= z:
+        return [(first, last)]
+    return [(first, dt.date.fromordinal(cut - 1)), (dt.date.fromordinal(cut), last)]
+
+
+def mfn(index: Index, line: Line, day: int) -> tuple[str | None, float | None]:
+    """The general (MFN) rate of a line on a day, as published and as a percentage where purely ad
+    valorem; (None, None) where no encoded edition gives it."""
+    for row in index.lines.rows(line.code[:8]):
+        if row.start <= day < row.stop:
+            return row.general_rate, row.mfn_pct
+    return None, None
