@@ -28,7 +28,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "announced_date": ("announced date", "announcement date"),
     "effective_date": ("effective date",),
 }
-_EMPTY = r"(?:is|was|are|were|has been|remains?)?\s*(?:left\s+)?(?:empty|blank|unknown|not (?:known|given|stated|seen|found|read|reached))"
+_EMPTY = (
+    r"(?:is|was|are|were|has been|remains?)?\s*(?:left\s+)?"
+    r"(?:empty|blank|unknown|not (?:known|given|stated|seen|found|read|reached))"
+)
 _COMBINES = ("stacks", "replaces", "overrides", "instead", "excludes")
 
 
