@@ -12,9 +12,9 @@ import subprocess
 import sys
 import time
 
-from policydata.catalog import TABLES as CATALOG
+from policydata.catalog import TABLE_NAMES
 
-TABLES = list(CATALOG)
+TABLES = list(TABLE_NAMES)
 BACKENDS = ["arrow", "pandas", "polars"]
 
 

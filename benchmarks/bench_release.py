@@ -19,9 +19,10 @@ from _releases_support import base_rows, cite, event, serve, write_sources
 
 
 def main(events: int) -> None:
-    from policydata import cache, settings
-    from policydata.build import build_release
-    from policydata.releases import open_release
+    from policydata import settings
+    from policydata.publish.build import build_release
+    from policydata.release import open_release, store
+    from policydata.release.download import download
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -46,9 +47,9 @@ def main(events: int) -> None:
                 }
             )
             start = time.perf_counter()
-            cache.download("2099.2.0", progress=False)
+            download("2099.2.0", progress=False)
             cold = time.perf_counter() - start
-            cache._verified.clear()  # as a new process would: hash every file once
+            store._verified.clear()  # as a new process would: hash every file once
             start = time.perf_counter()
             open_release("2099.2.0")
             warm = time.perf_counter() - start

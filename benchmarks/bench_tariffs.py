@@ -11,7 +11,7 @@ import statistics
 import time
 
 from policydata import tariffs
-from policydata.releases import open_release
+from policydata.release import open_release
 
 
 def run(start: str, end: str, *, expand: bool) -> tuple[float, list[str]]:

@@ -32,8 +32,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from policydata.catalog import ForeignKey
+from policydata.schemas import Distinct, Ordered, Record, field
 from policydata.schemas import _patterns as p
-from policydata.schemas._base import Distinct, Ordered, Record, field
 from policydata.validate import TableSpec
 
 HERE = Path(__file__).resolve().parent
@@ -124,7 +124,7 @@ def generate(folder: Path, rows: int, seed: int = 7) -> None:
 
 def datapackage(folder: Path) -> Path:
     """A Frictionless data package over the CSVs, with the same constraints and foreign key."""
-    from policydata.tableschema import _field
+    from policydata.generated.tableschema import _field
 
     resources = []
     for spec in TABLES:

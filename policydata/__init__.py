@@ -16,14 +16,20 @@ from policydata.api import (
     citations,
     list_datasets,
     load,
+    nomenclature_editions,
     policies,
     policy_sectors,
+    product_list_counts,
+    product_list_lines,
+    product_lists,
     records,
     sector_codes,
     sectors,
     sources,
+    tariff_event_lists,
     tariff_event_products,
     tariff_events,
+    tariff_lines,
 )
 from policydata.diff import ReleaseDiff, diff
 from policydata.errors import (
@@ -37,11 +43,12 @@ from policydata.errors import (
     PolicyDataError,
     ReleaseNotFoundError,
     SchemaVersionError,
+    SettingError,
     UnknownColumnError,
     UnknownTableError,
     UnsafeArchiveError,
 )
-from policydata.releases import Release, open_release
+from policydata.release import Release, open_release
 from policydata.schemas import SCHEMA_VERSION
 from policydata.validate import Problem, Report, validate
 
@@ -62,6 +69,7 @@ __all__ = [
     "ReleaseNotFoundError",
     "Report",
     "SchemaVersionError",
+    "SettingError",
     "UnknownColumnError",
     "UnknownTableError",
     "UnsafeArchiveError",
@@ -70,15 +78,21 @@ __all__ = [
     "diff",
     "list_datasets",
     "load",
+    "nomenclature_editions",
     "open_release",
     "policies",
     "policy_sectors",
+    "product_list_counts",
+    "product_list_lines",
+    "product_lists",
     "records",
     "sector_codes",
     "sectors",
     "sources",
+    "tariff_event_lists",
     "tariff_event_products",
     "tariff_events",
+    "tariff_lines",
     "validate",
 ]
 
@@ -86,7 +100,7 @@ _LAZY_MODULES = frozenset({"tariffs"})
 
 
 def __getattr__(name: str) -> object:
-    # submodules with heavy imports load on first attribute access: policydata.tariffs.rate_stack(...)
+    # lazy: submodules with heavy imports load on first attribute access (policydata.tariffs.rate_stack)
     if name in _LAZY_MODULES:
         import importlib
 

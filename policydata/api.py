@@ -4,26 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
-from policydata.catalog import TABLES, table
-from policydata.io import Filter
-from policydata.releases import open_release
+from policydata.catalog import check_name, table
+from policydata.generated.arrow import arrow_schema
+from policydata.io import Backend, Filter, to_pandas
+from policydata.release import open_release
 
 if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+    import pyarrow as pa
     from pandera.typing import DataFrame
 
-    from policydata.frames import (
+    from policydata.generated.pandera import (
         CitationSchema,
+        NomenclatureEditionSchema,
         PolicySchema,
         PolicySectorSchema,
+        ProductListCountSchema,
+        ProductListLineSchema,
+        ProductListSchema,
         SectorCodeSchema,
         SectorSchema,
         SourceSchema,
+        TariffEventListSchema,
         TariffEventProductSchema,
         TariffEventSchema,
+        TariffLineSchema,
     )
-    from policydata.schemas._base import Record
+    from policydata.schemas.model import Record
 
 
 @dataclass(frozen=True)
@@ -45,14 +55,58 @@ def list_datasets(version: str | None = None) -> list[DatasetInfo]:
     ['sources', 'policies']
     """
     release = open_release(version)
-    return [DatasetInfo(n, release.rows(n), TABLES[n].description) for n in release.tables]
+    return [DatasetInfo(n, release.rows(n), table(n).description) for n in release.tables]
+
+
+@overload
+def load(
+    name: str,
+    *,
+    version: str | None = ...,
+    backend: Literal["pandas"] = ...,
+    columns: Sequence[str] | None = ...,
+    filters: Sequence[Filter] | None = ...,
+) -> pd.DataFrame: ...
+
+
+@overload
+def load(
+    name: str,
+    *,
+    version: str | None = ...,
+    backend: Literal["polars"],
+    columns: Sequence[str] | None = ...,
+    filters: Sequence[Filter] | None = ...,
+) -> pl.DataFrame: ...
+
+
+@overload
+def load(
+    name: str,
+    *,
+    version: str | None = ...,
+    backend: Literal["arrow"],
+    columns: Sequence[str] | None = ...,
+    filters: Sequence[Filter] | None = ...,
+) -> pa.Table: ...
+
+
+@overload
+def load(
+    name: str,
+    *,
+    version: str | None = ...,
+    backend: Backend | str = ...,
+    columns: Sequence[str] | None = ...,
+    filters: Sequence[Filter] | None = ...,
+) -> Any: ...
 
 
 def load(
     name: str,
     *,
     version: str | None = None,
-    backend: str = "pandas",
+    backend: Backend | str = "pandas",
     columns: Sequence[str] | None = None,
     filters: Sequence[Filter] | None = None,
 ) -> Any:
@@ -69,8 +123,14 @@ def load(
     columns
         Columns to read, in this order (all when None).
     filters
-        ``(column, operator, value)`` conditions combined with AND, pushed down to the Parquet
-        reader. Operators: ``= == != < <= > >= in "not in"``; dates may be ISO strings.
+        ``(column, operator, value)`` conditions combined with AND. Operators:
+        ``= == != < <= > >= in "not in"``. Values are read as the column's type: dates may be ISO
+        strings, numbers numeric strings; a value that cannot be is an error.
+
+    Returns
+    -------
+    pandas.DataFrame, polars.DataFrame or pyarrow.Table
+        By ``backend``.
 
     Raises
     ------
@@ -84,7 +144,7 @@ def load(
     >>> list(df.columns)
     ['event_id', 'rate_pct']
     """
-    table(name)
+    check_name(name)
     return open_release(version).load(name, backend=backend, columns=columns, filters=filters)
 
 
@@ -96,8 +156,6 @@ def _current_schema(name: str, version: str | None) -> Any:
     """
     import pyarrow as pa
 
-    from policydata.validate.core import arrow_schema
-
     arrow = load(name, version=version, backend="arrow")
     schema = arrow_schema(table(name))
     for f in schema:
@@ -107,11 +165,10 @@ def _current_schema(name: str, version: str | None) -> Any:
 
 
 def _typed(name: str, version: str | None, validate: bool) -> Any:
-    from policydata.io import to_pandas
-
-    frame = to_pandas(_current_schema(name, version))
+    frame = to_pandas(_current_schema(name, version), table(name).fields)
     if validate:
-        from policydata.frames import FRAME_MODELS
+        # lazy: pandera takes about a second to import and only validation needs it
+        from policydata.generated.pandera import FRAME_MODELS
 
         frame = FRAME_MODELS[name].validate(frame, lazy=True)
     return frame
@@ -205,6 +262,87 @@ def tariff_event_products(
     return cast("DataFrame[TariffEventProductSchema]", _typed("tariff_event_products", version, validate))
 
 
+def nomenclature_editions(
+    *, version: str | None = None, validate: bool = False
+) -> DataFrame[NomenclatureEditionSchema]:
+    """The ``nomenclature_editions`` table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> "HS-2022" in set(policydata.nomenclature_editions()["edition_id"])
+    True
+    """
+    return cast("DataFrame[NomenclatureEditionSchema]", _typed("nomenclature_editions", version, validate))
+
+
+def tariff_lines(*, version: str | None = None, validate: bool = False) -> DataFrame[TariffLineSchema]:
+    """The ``tariff_lines`` table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> lines = policydata.tariff_lines()
+    >>> set(lines["nomenclature"]) <= {"HTS", "HS", "CN"}
+    True
+    """
+    return cast("DataFrame[TariffLineSchema]", _typed("tariff_lines", version, validate))
+
+
+def product_lists(*, version: str | None = None, validate: bool = False) -> DataFrame[ProductListSchema]:
+    """The ``product_lists`` table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> set(policydata.product_lists()["kind"]) <= {"products", "exclusions", "exceptions"}
+    True
+    """
+    return cast("DataFrame[ProductListSchema]", _typed("product_lists", version, validate))
+
+
+def product_list_lines(
+    *, version: str | None = None, validate: bool = False
+) -> DataFrame[ProductListLineSchema]:
+    """The ``product_list_lines`` table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> list(policydata.product_list_lines().columns)[:3]
+    ['list_id', 'code', 'edition_id']
+    """
+    return cast("DataFrame[ProductListLineSchema]", _typed("product_list_lines", version, validate))
+
+
+def product_list_counts(
+    *, version: str | None = None, validate: bool = False
+) -> DataFrame[ProductListCountSchema]:
+    """The ``product_list_counts`` table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> list(policydata.product_list_counts().columns)[:3]
+    ['list_id', 'on', 'level']
+    """
+    return cast("DataFrame[ProductListCountSchema]", _typed("product_list_counts", version, validate))
+
+
+def tariff_event_lists(
+    *, version: str | None = None, validate: bool = False
+) -> DataFrame[TariffEventListSchema]:
+    """The ``tariff_event_lists`` table as a typed pandas DataFrame.
+
+    Examples
+    --------
+    >>> import policydata
+    >>> list(policydata.tariff_event_lists().columns)[:2]
+    ['event_id', 'list_id']
+    """
+    return cast("DataFrame[TariffEventListSchema]", _typed("tariff_event_lists", version, validate))
+
+
 def citations(*, version: str | None = None, validate: bool = False) -> DataFrame[CitationSchema]:
     """The ``citations`` table as a typed pandas DataFrame.
 
@@ -227,7 +365,7 @@ def records(name: str, *, version: str | None = None) -> Iterator[Record]:
     >>> type(first).__name__
     'TariffEvent'
     """
-    model = table(name).record_model()
+    model = table(name).model
     arrow = _current_schema(name, version)
     for batch in arrow.to_batches():
         for row in batch.to_pylist():

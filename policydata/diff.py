@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from policydata import settings
-from policydata.catalog import TABLES
-from policydata.releases import Release, open_release
+from policydata.catalog import TABLE_NAMES, table
+from policydata.release import Release, open_release
 
 #: How many record ids a Markdown summary lists per kind of change before it abbreviates.
 MARKDOWN_LIMIT = 50
@@ -138,7 +138,7 @@ def _same(a: Any, b: Any) -> bool:
 def _rows(release: Release, name: str) -> dict[str, dict[str, Any]]:
     if name not in release.tables:
         return {}
-    info = TABLES[name]
+    info = table(name)
     rows = release.load(name, backend="arrow").to_pylist()
     return {info.record_id(row): row for row in rows}
 
@@ -208,7 +208,7 @@ def diff(a: str | Path | Release, b: str | Path | Release) -> ReleaseDiff:
     True
     """
     before, after = _as_release(a), _as_release(b)
-    names = [n for n in TABLES if n in before.tables or n in after.tables]
+    names = [n for n in TABLE_NAMES if n in before.tables or n in after.tables]
     return ReleaseDiff(
         before.version,
         after.version,

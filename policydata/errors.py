@@ -2,12 +2,32 @@
 
 Every error says what happened, what was expected, and what to do next. Catch
 :class:`PolicyDataError` to handle them all; match on ``.code`` (stable, kebab-case), never on the
-message wording.
+message wording. The codes of errors are distinct from the codes of validation problems
+(:data:`policydata.validate.CODES`): an error stops a call, a problem is a finding about data.
+
+Every error pickles and unpickles with all its fields, so it survives a process boundary
+(multiprocessing, joblib, Dask).
+
+Examples
+--------
+>>> import pickle
+>>> error = UnknownTableError("tariffs", ["sources", "tariff_events"])
+>>> copy = pickle.loads(pickle.dumps(error))
+>>> (copy.code, copy.name, copy.known, str(copy) == str(error))
+('no-such-table', 'tariffs', ('sources', 'tariff_events'), True)
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
+
+
+def _restore(cls: type[PolicyDataError], args: tuple[Any, ...], state: dict[str, Any]) -> PolicyDataError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class PolicyDataError(Exception):
@@ -28,6 +48,14 @@ class PolicyDataError(Exception):
         self.hint = hint
         super().__init__(f"{message} {hint}" if hint else message)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the default pickles only ``args`` and calls __init__ with them, which fails for every
+        # subclass whose __init__ takes other arguments; restore the fields as they are instead
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
+
+    def __str__(self) -> str:  # KeyError subclasses would otherwise quote the whole message
+        return str(self.args[0]) if self.args else self.message
+
 
 def _choices(values: Iterable[str]) -> str:
     return ", ".join(repr(v) for v in values)
@@ -36,7 +64,7 @@ def _choices(values: Iterable[str]) -> str:
 class UnknownTableError(PolicyDataError, KeyError):
     """A table name that the release does not have."""
 
-    code = "unknown-table"
+    code = "no-such-table"
 
     def __init__(self, name: str, known: Iterable[str]) -> None:
         self.name = name
@@ -46,14 +74,11 @@ class UnknownTableError(PolicyDataError, KeyError):
             hint=f"Choose one of: {_choices(self.known)}.",
         )
 
-    def __str__(self) -> str:  # KeyError would otherwise quote the whole message
-        return self.args[0] if self.args else self.message
-
 
 class UnknownColumnError(PolicyDataError, KeyError):
     """A column name that the table does not have."""
 
-    code = "unknown-column"
+    code = "no-such-column"
 
     def __init__(self, table: str, columns: Iterable[str], known: Iterable[str]) -> None:
         self.table = table
@@ -64,14 +89,26 @@ class UnknownColumnError(PolicyDataError, KeyError):
             hint=f"Its columns are: {_choices(self.known)}.",
         )
 
-    def __str__(self) -> str:
-        return self.args[0] if self.args else self.message
-
 
 class InvalidArgumentError(PolicyDataError, ValueError):
     """An argument of a library call has a value it cannot take."""
 
     code = "invalid-argument"
+
+
+class SettingError(PolicyDataError, ValueError):
+    """An environment variable of policydata has a value it cannot take; ``variable`` names it."""
+
+    code = "invalid-setting"
+
+    def __init__(self, variable: str, value: str, expected: str, *, hint: str | None = None) -> None:
+        self.variable = variable
+        self.value = value
+        self.expected = expected
+        super().__init__(
+            f"{variable}={value!r} is not {expected}.",
+            hint=hint or f"Unset {variable}, or set it to {expected}.",
+        )
 
 
 class MissingDependencyError(PolicyDataError, ImportError):
@@ -82,6 +119,7 @@ class MissingDependencyError(PolicyDataError, ImportError):
     def __init__(self, package: str, extra: str, purpose: str) -> None:
         self.package = package
         self.extra = extra
+        self.purpose = purpose
         super().__init__(
             f"{purpose} needs the optional package {package!r}, which is not installed.",
             hint=f"Install it with: pip install 'policydata[{extra}]'",
@@ -99,7 +137,7 @@ class ReleaseNotFoundError(PolicyDataError, LookupError):
 
 
 class IntegrityError(PolicyDataError):
-    """A release file does not match its recorded checksum."""
+    """A release file does not match its recorded checksum, or is not what it claims to be."""
 
     code = "integrity-error"
 

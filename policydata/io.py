@@ -1,14 +1,16 @@
-"""Read a release's Parquet files into pandas, polars or Arrow.
+"""Read a release's Parquet files into pandas, polars or Arrow; the one conversion to pandas.
 
-Column projection and filters are pushed down to the Parquet reader. Heavy libraries are imported
-inside the functions that need them, so ``import policydata`` stays light.
+Columns are projected when the file is read and filters are applied with Arrow compute, so that
+neither a filtered read nor the polars backend imports pandas (``pyarrow.dataset``, which Arrow's
+own filter push-down needs, imports it). Heavy libraries are imported inside the functions that
+need them, so ``import policydata`` stays light.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib
-import operator
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
@@ -18,6 +20,8 @@ from policydata.settings import BACKENDS
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+    from policydata.schemas.model import FieldSpec
 
 Backend: TypeAlias = Literal["pandas", "polars", "arrow"]
 #: One condition: (column, operator, value). A list of conditions is combined with AND.
@@ -40,39 +44,128 @@ def require(module: str, extra: str, purpose: str) -> Any:
         raise MissingDependencyError(module, extra, purpose) from exc
 
 
-def parquet_columns(path: Path) -> list[str]:
-    """The column names of a Parquet file, read from its footer only."""
-    import pyarrow.parquet as pq
+def arrow_without_pandas() -> None:
+    """Stop pyarrow importing pandas (about 0.3 s) in a process that has not needed it yet.
 
-    return list(pq.ParquetFile(path).schema_arrow.names)
+    pyarrow imports pandas, when installed, the first time it turns a Python object into Arrow,
+    only to ask whether the object is a pandas one. Blocking that first look makes pyarrow note that
+    pandas is absent; a later call that really needs pandas (``to_pandas``) imports it as usual.
+    """
+    if "pandas" in sys.modules or "pyarrow" in sys.modules:
+        return
+
+    class _NoPandas:
+        def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+            if name.partition(".")[0] == "pandas":
+                raise ModuleNotFoundError(name)
+
+    block = _NoPandas()
+    sys.meta_path.insert(0, block)
+    try:
+        import pyarrow as pa
+
+        pa.array([0])
+    finally:
+        sys.meta_path.remove(block)
 
 
-def _coerce(value: Any, arrow_type: pa.DataType) -> Any:
+# --- filters ------------------------------------------------------------------------------------
+
+_EXPECTED = {
+    "date": "a date (datetime.date, or an ISO string YYYY-MM-DD)",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "True or False (or the strings 'true' and 'false')",
+    "string": "a string",
+}
+
+
+def _kind(arrow_type: pa.DataType) -> str:
     import pyarrow as pa
 
-    if pa.types.is_date(arrow_type) and isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise InvalidArgumentError(
-                f"Filter value {value!r} is not an ISO date.",
-                hint="Write dates as YYYY-MM-DD, or pass a datetime.date.",
-            ) from None
-    return value
+    t = pa.types
+    if t.is_date(arrow_type) or t.is_timestamp(arrow_type):
+        return "date"
+    if t.is_boolean(arrow_type):
+        return "boolean"
+    if t.is_integer(arrow_type):
+        return "integer"
+    if t.is_floating(arrow_type):
+        return "number"
+    return "string"
 
 
-def _check_filters(table: str, filters: Sequence[Filter], schema: pa.Schema) -> list[tuple[str, str, Any]]:
+def _coerce(table: str, column: str, value: Any, arrow_type: pa.DataType) -> Any:
+    """A filter value as the column's type, or an error that says which type is expected."""
+    kind = _kind(arrow_type)
+    converted: Any = None
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            converted = value.date()
+        elif isinstance(value, dt.date):
+            converted = value
+        elif isinstance(value, str):
+            try:
+                converted = dt.date.fromisoformat(value)
+            except ValueError:
+                converted = None
+    elif kind == "boolean":
+        if isinstance(value, bool):
+            converted = value
+        elif isinstance(value, str) and value.lower() in ("true", "false"):
+            converted = value.lower() == "true"
+    elif kind in ("integer", "number"):
+        if isinstance(value, bool):
+            converted = None
+        elif isinstance(value, int | float):
+            converted = value
+        elif isinstance(value, str):
+            try:
+                converted = int(value) if kind == "integer" else float(value)
+            except ValueError:
+                converted = None
+        if kind == "integer" and isinstance(converted, float):
+            converted = int(converted) if converted.is_integer() else None
+    elif isinstance(value, str):
+        converted = value
+    if converted is None:
+        raise InvalidArgumentError(
+            f"Filter on {table}.{column}: {value!r} is not {_EXPECTED[kind]}.",
+            hint=f"{column} holds {kind} values; write e.g. ({column!r}, '=', {_example(kind)}).",
+        )
+    return converted
+
+
+def _example(kind: str) -> str:
+    return {"date": "'2025-04-10'", "number": "25", "integer": "12", "boolean": "True"}.get(kind, "'USA'")
+
+
+def check_filters(table: str, filters: Sequence[Filter], schema: pa.Schema) -> list[tuple[str, str, Any]]:
+    """Check filter triples against a table's columns; return them with values of the right type.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If a filter is not a (column, operator, value) triple, the operator is unknown, or a value
+        cannot be read as the column's type.
+    UnknownColumnError
+        If a filter names a column the table does not have.
+    """
+    if isinstance(filters, tuple) and len(filters) == 3 and isinstance(filters[0], str):
+        raise InvalidArgumentError(
+            f"filters={filters!r} is one condition, not a list of conditions.",
+            hint=f"Write filters=[{filters!r}].",
+        )
     checked = []
-    unknown = [f[0] for f in filters if f[0] not in schema.names]
-    if unknown:
-        raise UnknownColumnError(table, unknown, schema.names)
     for item in filters:
-        if len(item) != 3:
+        if not isinstance(item, tuple | list) or len(item) != 3 or not isinstance(item[0], str):
             raise InvalidArgumentError(
                 f"Filter {item!r} is not a (column, operator, value) triple.",
                 hint="Write filters as [('imposing', '=', 'USA'), ...].",
             )
         column, op, value = item
+        if column not in schema.names:
+            raise UnknownColumnError(table, [column], schema.names)
         if op not in OPERATORS:
             raise InvalidArgumentError(
                 f"Filter operator {op!r} is not supported.",
@@ -80,45 +173,68 @@ def _check_filters(table: str, filters: Sequence[Filter], schema: pa.Schema) -> 
             )
         arrow_type = schema.field(column).type
         if op in ("in", "not in"):
-            if isinstance(value, str) or not isinstance(value, (list, tuple, set, frozenset)):
+            if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
                 raise InvalidArgumentError(
-                    f"Filter {item!r}: {op!r} needs a list of values.",
+                    f"Filter {tuple(item)!r}: {op!r} needs a list of values.",
                     hint=f"Write ({column!r}, {op!r}, [value, ...]).",
                 )
-            value = [_coerce(v, arrow_type) for v in value]
+            value = [_coerce(table, column, v, arrow_type) for v in value]
         else:
-            value = _coerce(value, arrow_type)
+            value = _coerce(table, column, value, arrow_type)
         checked.append((column, "=" if op == "==" else op, value))
     return checked
 
 
-_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
-    "=": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
+_COMPARE = {
+    "=": "equal",
+    "!=": "not_equal",
+    "<": "less",
+    "<=": "less_equal",
+    ">": "greater",
+    ">=": "greater_equal",
 }
 
 
-def _expression(
-    filters: list[tuple[str, str, Any]],
-    column: Callable[[str], Any],
-    isin: Callable[[Any, list[Any]], Any],
-) -> Any:
-    """AND the conditions together as one expression of the backend (Arrow or polars)."""
-    expr = None
+def _mask(arrow: pa.Table, filters: list[tuple[str, str, Any]]) -> Any:
+    """True for the rows that satisfy every condition (a null never does)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    mask: Any = None
     for name, op, value in filters:
-        col = column(name)
+        column = arrow.column(name)
         if op in _COMPARE:
-            term = _COMPARE[op](col, value)
+            term = getattr(pc, _COMPARE[op])(column, pa.scalar(value, column.type))
         else:
-            term = isin(col, value)
+            term = pc.is_in(column, value_set=pa.array(value, column.type))
             if op == "not in":
-                term = ~term
+                term = pc.invert(term)
+        term = pc.fill_null(term, False)
+        mask = term if mask is None else pc.and_(mask, term)
+    return mask
+
+
+def _polars_expression(filters: list[tuple[str, str, Any]]) -> Any:
+    import polars as pl
+
+    ops: dict[str, Callable[[Any, Any], Any]] = {
+        "=": lambda c, v: c == v,
+        "!=": lambda c, v: c != v,
+        "<": lambda c, v: c < v,
+        "<=": lambda c, v: c <= v,
+        ">": lambda c, v: c > v,
+        ">=": lambda c, v: c >= v,
+        "in": lambda c, v: c.is_in(v),
+        "not in": lambda c, v: ~c.is_in(v),
+    }
+    expr: Any = None
+    for name, op, value in filters:
+        term = ops[op](pl.col(name), value)
         expr = term if expr is None else expr & term
     return expr
+
+
+# --- reading ------------------------------------------------------------------------------------
 
 
 def read_table(
@@ -128,6 +244,7 @@ def read_table(
     backend: str = "pandas",
     columns: Sequence[str] | None = None,
     filters: Sequence[Filter] | None = None,
+    fields: Sequence[FieldSpec] | None = None,
 ) -> Any:
     """Read one Parquet file into the chosen backend.
 
@@ -143,7 +260,10 @@ def read_table(
         Columns to read (all when None), in this order.
     filters
         Conditions ``(column, operator, value)`` combined with AND; operators are
-        ``= == != < <= > >= in "not in"``. Date columns accept ISO strings.
+        ``= == != < <= > >= in "not in"``. Values are read as the column's type (dates from ISO
+        strings, numbers from numeric strings); one that cannot be is an error.
+    fields
+        The table's fields, so that pandas gets the dtypes of :func:`to_pandas`.
 
     Examples
     --------
@@ -152,8 +272,6 @@ def read_table(
     >>> read_table(rel.path_of("sources"), "sources", backend="arrow", columns=["source_id"]).num_columns
     1
     """
-    import pyarrow.parquet as pq
-
     if backend not in BACKENDS:
         raise InvalidArgumentError(
             f"Unknown backend {backend!r}.", hint=f"Choose one of: {', '.join(BACKENDS)}."
@@ -163,6 +281,10 @@ def read_table(
             f"columns={columns!r} is a string, not a list of names.",
             hint=f"Write columns=[{columns!r}].",
         )
+    if backend != "pandas":
+        arrow_without_pandas()
+    import pyarrow.parquet as pq
+
     parquet = pq.ParquetFile(path)
     schema = parquet.schema_arrow
     if columns is not None:
@@ -170,36 +292,35 @@ def read_table(
         if unknown:
             raise UnknownColumnError(table, unknown, schema.names)
         columns = list(columns)
-    checked = _check_filters(table, filters, schema) if filters else []
+    checked = check_filters(table, filters, schema) if filters else []
 
     if backend == "polars":
         pl = require("polars", "polars", "backend='polars'")
         frame = pl.scan_parquet(path)
         if checked:
-            frame = frame.filter(_expression(checked, pl.col, lambda c, v: c.is_in(v)))
+            frame = frame.filter(_polars_expression(checked))
         if columns is not None:
             frame = frame.select(columns)
         return frame.collect()
 
+    needed = None if columns is None else list(dict.fromkeys([*columns, *(f[0] for f in checked)]))
+    arrow = parquet.read(columns=needed)
     if checked:
-        # pyarrow.dataset evaluates the filter against row-group statistics and pages
-        import pyarrow.compute as pc
-
-        expression = _expression(checked, pc.field, lambda c, v: c.isin(v))
-        arrow = pq.read_table(path, columns=columns, filters=expression)
-    else:
-        # ParquetFile.read avoids importing pyarrow.dataset (and with it pandas)
-        arrow = parquet.read(columns=columns)
+        arrow = arrow.filter(_mask(arrow, checked))
+    if columns is not None:
+        arrow = arrow.select(columns)
     if backend == "arrow":
         return arrow
-    return to_pandas(arrow)
+    return to_pandas(arrow, fields)
 
 
-def to_pandas(arrow: pa.Table) -> Any:
+def to_pandas(arrow: pa.Table, fields: Sequence[FieldSpec] | None = None) -> Any:
     """Convert an Arrow table to pandas with the dtypes the pandera schemas expect.
 
-    Integers stay integers when they have nulls (``Int64``); dates become ``datetime.date``
-    objects; strings use pandas' string dtype.
+    Integers stay integers when they have nulls (``Int64``); nullable booleans become pandas'
+    ``boolean``; dates become ``datetime.date`` objects. ``fields`` (the table's
+    :class:`~policydata.schemas.model.FieldSpec` objects) decide nullability; without them, the
+    Arrow schema's does.
     """
     import pandas as pd
     import pyarrow as pa
@@ -210,7 +331,12 @@ def to_pandas(arrow: pa.Table) -> Any:
         return None
 
     frame = arrow.to_pandas(types_mapper=mapper)
+    nullable = {f.name: f.nullable for f in fields} if fields is not None else {}
     for field in arrow.schema:
-        if pa.types.is_integer(field.type) and not field.nullable:
-            frame[field.name] = frame[field.name].astype("int64")
+        column = frame[field.name]
+        may_be_null = nullable.get(field.name, field.nullable)
+        if pa.types.is_integer(field.type) and not may_be_null and not column.isna().any():
+            frame[field.name] = column.astype("int64")
+        elif pa.types.is_boolean(field.type) and may_be_null:
+            frame[field.name] = column.astype("boolean")
     return frame

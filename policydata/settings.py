@@ -1,10 +1,29 @@
-"""Constants, environment variables and defaults: the one place where they are defined."""
+"""Constants, environment variables and defaults: the one place where they are defined and read.
+
+Every ``POLICYDATA_*`` variable is read by a function here, and checked when it is read: a value it
+cannot take raises :class:`~policydata.errors.SettingError` naming the variable, never a later
+error elsewhere.
+
+Examples
+--------
+>>> import os
+>>> os.environ["POLICYDATA_DOWNLOAD_RETRIES"] = "many"
+>>> download_retries()
+Traceback (most recent call last):
+...
+policydata.errors.SettingError: POLICYDATA_DOWNLOAD_RETRIES='many' is not a whole number from 0 to 10. ...
+>>> del os.environ["POLICYDATA_DOWNLOAD_RETRIES"]
+"""
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Final
+from urllib.parse import urlsplit
+
+from policydata.errors import SettingError
 
 PACKAGE_DIR: Final = Path(__file__).resolve().parent
 #: Where a wheel carries the newest release (filled by ``hatch_build.py``).
@@ -40,6 +59,7 @@ def archive_name(version: str) -> str:
     return f"{DATAPACKAGE_NAME}-{version}.zip"
 
 
+#: A folder holding one release, used instead of the embedded one (for testing a build).
 ENV_RELEASE_DIR: Final = "POLICYDATA_RELEASE_DIR"
 #: Base address of the release archives; an archive is fetched from ``<base>/<version>/<archive>``.
 ENV_RELEASES_URL: Final = "POLICYDATA_RELEASES_URL"
@@ -55,8 +75,11 @@ ENV_DOWNLOAD_RETRIES: Final = "POLICYDATA_DOWNLOAD_RETRIES"
 
 #: Seconds to wait for the server to connect or to send the next bytes.
 DEFAULT_DOWNLOAD_TIMEOUT: Final = 30.0
-#: Further attempts after a failed download (connection error, 5xx, checksum mismatch).
+#: The longest read timeout that can be asked for (a day): longer is a mistake, not a wish.
+MAX_DOWNLOAD_TIMEOUT: Final = 86_400.0
+#: Further attempts after a failed download (connection error, 5xx).
 DEFAULT_DOWNLOAD_RETRIES: Final = 2
+MAX_DOWNLOAD_RETRIES: Final = 10
 #: Seconds a process waits for another one that is downloading the same release.
 LOCK_TIMEOUT: Final = 600.0
 #: An archive may unpack to at most this many times its own size (the release archive is stored
@@ -69,21 +92,74 @@ UNPACK_SLACK_BYTES: Final = 1 << 20
 
 BACKENDS: Final = ("pandas", "polars", "arrow")
 
+_TRUE = ("1", "true", "yes")
+_FALSE = ("", "0", "false", "no")
+
+
+def _get(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value else None
+
 
 def release_dir_override() -> Path | None:
     """The release folder named by ``POLICYDATA_RELEASE_DIR``, if set (for testing a build)."""
-    value = os.environ.get(ENV_RELEASE_DIR)
+    value = _get(ENV_RELEASE_DIR)
     return Path(value) if value else None
 
 
 def releases_url() -> str:
-    """Base address of the release archives (``POLICYDATA_RELEASES_URL`` or GitHub releases)."""
-    return (os.environ.get(ENV_RELEASES_URL) or DEFAULT_RELEASES_URL).rstrip("/")
+    """Base address of the release archives (``POLICYDATA_RELEASES_URL`` or GitHub releases).
+
+    Only ``http`` and ``https`` addresses with a host are accepted.
+    """
+    value = _get(ENV_RELEASES_URL)
+    if value is None:
+        return DEFAULT_RELEASES_URL
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingError(
+            ENV_RELEASES_URL,
+            redact_url(value),
+            "an http:// or https:// address with a host",
+            hint=f"Unset {ENV_RELEASES_URL} to use {DEFAULT_RELEASES_URL}, or set it to the base address "
+            "of a mirror, such as https://example.org/policydata/releases.",
+        )
+    return value.rstrip("/")
+
+
+def redact_url(url: str) -> str:
+    """An address with any user name and password replaced by ``***``, for messages and logs.
+
+    Examples
+    --------
+    >>> redact_url("https://me:secret@example.org/x")
+    'https://***@example.org/x'
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(an address that cannot be parsed)"
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return parts._replace(netloc=f"***@{host}").geturl()
 
 
 def cache_dir() -> Path:
-    """Where downloaded releases are kept: ``POLICYDATA_CACHE_DIR`` or the user cache folder."""
-    value = os.environ.get(ENV_CACHE_DIR)
+    """Where downloaded releases are kept: ``POLICYDATA_CACHE_DIR`` or the user cache folder.
+
+    Examples
+    --------
+    >>> import os
+    >>> expected = os.environ.get("POLICYDATA_CACHE_DIR")
+    >>> cache_dir().name == (os.path.basename(expected) if expected else "policydata")
+    True
+    """
+    value = _get(ENV_CACHE_DIR)
     if value:
         return Path(value)
     import platformdirs
@@ -92,11 +168,51 @@ def cache_dir() -> Path:
 
 
 def offline() -> bool:
-    """True when ``POLICYDATA_OFFLINE`` is set to 1 (or true, yes): never touch the network."""
-    return os.environ.get(ENV_OFFLINE, "").strip().lower() in ("1", "true", "yes")
+    """True when ``POLICYDATA_OFFLINE`` is 1, true or yes: never touch the network."""
+    value = os.environ.get(ENV_OFFLINE, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingError(ENV_OFFLINE, value, "1, true or yes (or 0, false, no, or unset)")
 
 
 def index_override() -> Path | None:
     """The release index named by ``POLICYDATA_INDEX``, if set."""
-    value = os.environ.get(ENV_INDEX)
+    value = _get(ENV_INDEX)
     return Path(value) if value else None
+
+
+def _number(name: str, low: float, high: float, default: float, *, whole: bool) -> float:
+    value = _get(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    kind = "a whole number" if whole else "a number of seconds"
+    if (
+        not math.isfinite(number)
+        or not low <= number <= high
+        or (whole and not number.is_integer())
+        or (not whole and number <= 0)
+    ):
+        lower = f"{low:g}" if whole else f"more than {low:g}"
+        raise SettingError(
+            name,
+            value,
+            f"{kind} from {lower} to {high:g}",
+            hint=f"Unset {name} for the default ({default:g}), or set it to e.g. {default:g}.",
+        )
+    return number
+
+
+def download_timeout() -> float:
+    """Seconds to wait for the server to connect or to send more (``POLICYDATA_DOWNLOAD_TIMEOUT``)."""
+    return _number(ENV_DOWNLOAD_TIMEOUT, 0, MAX_DOWNLOAD_TIMEOUT, DEFAULT_DOWNLOAD_TIMEOUT, whole=False)
+
+
+def download_retries() -> int:
+    """Further attempts after a failed download (``POLICYDATA_DOWNLOAD_RETRIES``)."""
+    return int(_number(ENV_DOWNLOAD_RETRIES, 0, MAX_DOWNLOAD_RETRIES, DEFAULT_DOWNLOAD_RETRIES, whole=True))

@@ -57,7 +57,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from policydata.errors import InvalidArgumentError
-from policydata.schemas._base import JURISDICTIONS
+from policydata.release import Release, open_release
+from policydata.schemas.jurisdictions import JURISDICTIONS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -230,8 +231,6 @@ def _index_pair(events: list[_Event]) -> _Pair:
 
 @functools.cache
 def _load(path: Path) -> _Data:
-    from policydata.releases import Release
-
     release = Release(path)
     events = []
     for r in release.load("tariff_events", backend="arrow").to_pylist():
@@ -279,8 +278,6 @@ def _load(path: Path) -> _Data:
 
 
 def _data(version: str | None) -> _Data:
-    from policydata.releases import open_release
-
     return _load(open_release(version).path)
 
 

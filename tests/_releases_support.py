@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from policydata.catalog import TABLES
-from policydata.schemas._base import field_specs
+from policydata.catalog import tables
 
 Row = dict[str, str]
 
@@ -99,8 +98,8 @@ def cite(table: str, record_id: str) -> Row:
 def write_sources(folder: Path, rows: Mapping[str, list[Row]]) -> Path:
     """Write one CSV per table, columns in schema order, missing cells empty."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name, info in TABLES.items():
-        names = [s.name for s in field_specs(info.record_model())]
+    for name, info in tables().items():
+        names = [s.name for s in info.fields]
         with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(names)
@@ -110,7 +109,7 @@ def write_sources(folder: Path, rows: Mapping[str, list[Row]]) -> Path:
 
 
 def build(sources: Path, releases: Path, version: str, **kwargs: Any) -> Path:
-    from policydata.build import build_release
+    from policydata.publish.build import build_release
 
     return build_release(sources, releases, version, dt.date(2099, 1, 15), **kwargs)
 

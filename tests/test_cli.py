@@ -78,7 +78,7 @@ def test_show_filters_rows() -> None:
 
 
 def test_schemas_export_writes_the_generated_files(tmp_path: Path) -> None:
-    from policydata.tableschema import render_files
+    from policydata.generated.tableschema import render_files
 
     result = run("schemas", "export", str(tmp_path))
     assert result.returncode == 0, result.stderr

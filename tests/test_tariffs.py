@@ -36,10 +36,10 @@ from typing import Any
 import pytest
 
 from policydata import settings
-from policydata.build import build_release
-from policydata.catalog import TABLES
+from policydata.catalog import table
 from policydata.errors import InvalidArgumentError
-from policydata.schemas._base import field_specs
+from policydata.publish.build import build_release
+from policydata.schemas.model import field_specs
 from policydata.tariffs import rate_panel, rate_stack, rate_timeline
 
 D = dt.date
@@ -124,7 +124,7 @@ SECTOR = "SEI-TEST"
 
 
 def _write(path: Path, name: str, rows: list[dict[str, Any]]) -> None:
-    names = [s.name for s in field_specs(TABLES[name].record_model())]
+    names = [s.name for s in field_specs(table(name).model)]
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, names, restval="")
         writer.writeheader()

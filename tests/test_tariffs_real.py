@@ -23,7 +23,7 @@ import pytest
 
 from policydata import settings
 from policydata.errors import ReleaseNotFoundError
-from policydata.releases import embedded_release_dir
+from policydata.release.index import embedded_release_dir
 from policydata.tariffs import rate_stack
 
 
@@ -39,7 +39,7 @@ def real_release(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         return
     import datetime as dt
 
-    from policydata.build import build_release
+    from policydata.publish.build import build_release
 
     root = tmp_path_factory.mktemp("real")
     path = build_release(

@@ -20,3 +20,10 @@ FR_CITATION: Final = r"^\d{2,3} FR \d+$"
 HTS_HEADING: Final = r"^99\d{2}\.\d{2}\.\d{2}$"
 #: A non-empty value without leading or trailing white space.
 TEXT: Final = r"^\S(?:[\s\S]*\S)?$"
+#: A nomenclature edition: HTS-2025-REV-1, HS-2022, CN-2018.
+EDITION_ID: Final = rf"^(?:HTS|HS|CN)-{_SLUG}$"
+#: A product list: <IMPOSING>-<SLUG>, e.g. USA-301-L1, CHN-2018-L3-A1.
+LIST_ID: Final = rf"^[A-Z]{{3}}-{_SLUG}$"
+#: A tariff line code as published, digits only: HS subheading (6), national line (8) or
+#: statistical line (10), or a heading (4) where a legal text lists one.
+LINE_CODE: Final = r"^\d{4}(?:\d{2}){0,3}$"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from policydata.schemas import _patterns as p
-from policydata.schemas._base import Record, field
+from policydata.schemas.model import ForeignKey, Record, Table, field
 
 CitedTable = Literal[
     "policies",
@@ -43,3 +43,11 @@ class Citation(Record):
     source_id: str = field("The source that supports it.", pattern=p.SOURCE_ID)
     locator: str | None = field("Where in the source: page, section or paragraph.", pattern=p.TEXT)
     note: str | None = field("What the source supports, where it is not the whole record.", pattern=p.TEXT)
+
+    __table__ = Table(
+        "citations",
+        "Citations",
+        "Which source supports which record.",
+        primary_key=("table", "record_id", "source_id"),
+        foreign_keys=(ForeignKey.to("source_id", "sources"),),
+    )

@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Literal
 
 from policydata.schemas import _patterns as p
-from policydata.schemas._base import Ordered, Record, RequiredWhen, field
+from policydata.schemas.model import Record, Table, field
+from policydata.schemas.rules import Ordered, RequiredWhen
 
 PolicyKind = Literal["plan", "law", "regulation", "executive-order", "fund", "export-control", "guideline"]
 PolicyStatus = Literal["reported", "draft", "announced", "in-force", "expired", "superseded", "repealed"]
@@ -77,4 +78,12 @@ class Policy(Record):
         Ordered("issued_date", "published_date"),
         Ordered("effective_date", "expiry_date", strict=True),
         Ordered("issued_date", "expiry_date", strict=True),
+    )
+
+    __table__ = Table(
+        "policies",
+        "Policies",
+        "Industrial and trade policies: titles, jurisdiction, issuing body, dates, status.",
+        primary_key=("policy_id",),
+        duplicate_fields=("jurisdiction", "title_en"),
     )

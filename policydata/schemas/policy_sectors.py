@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from policydata.schemas import _patterns as p
-from policydata.schemas._base import Record, field
+from policydata.schemas.model import ForeignKey, Record, Table, field
 
 
 class PolicySector(Record):
@@ -18,3 +18,11 @@ class PolicySector(Record):
     policy_id: str = field("The policy.", pattern=p.POLICY_ID)
     sector_id: str = field("A sector the policy names as a target.", pattern=p.SECTOR_ID)
     notes: str | None = field("How the policy treats the sector.", pattern=p.TEXT)
+
+    __table__ = Table(
+        "policy_sectors",
+        "Policy sectors",
+        "Which sectors each policy targets.",
+        primary_key=("policy_id", "sector_id"),
+        foreign_keys=(ForeignKey.to("policy_id", "policies"), ForeignKey.to("sector_id", "sectors")),
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Literal
 
 from policydata.schemas import _patterns as p
-from policydata.schemas._base import PatternWhen, Record, field
+from policydata.schemas.model import ForeignKey, Record, Table, field
+from policydata.schemas.rules import PatternWhen
 
 Classification = Literal["HS2022", "ISIC4"]
 Match = Literal["exact", "close", "partial", "broad"]
@@ -40,4 +41,12 @@ class SectorCode(Record):
     __rules__ = (
         PatternWhen("code", "classification", "HS2022", p.HS_CROSSWALK_CODE),
         PatternWhen("code", "classification", "ISIC4", p.ISIC4_CODE),
+    )
+
+    __table__ = Table(
+        "sector_codes",
+        "Sector codes",
+        "Crosswalk from sectors to HS 2022 and ISIC Rev.4 codes, with match quality.",
+        primary_key=("sector_id", "classification", "code"),
+        foreign_keys=(ForeignKey.to("sector_id", "sectors"),),
     )

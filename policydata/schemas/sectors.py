@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from policydata.schemas import _patterns as p
-from policydata.schemas._base import Record, field
+from policydata.schemas.model import ForeignKey, Record, Table, field
 
 Scheme = Literal["MIC2025", "FYP14", "FYP15", "SEI"]
 
@@ -40,3 +40,12 @@ class Sector(Record):
         "Other English names in common use, separated by '; '.", pattern=p.TEXT
     )
     description: str | None = field("What the sector covers, per the scheme.", pattern=p.TEXT)
+
+    __table__ = Table(
+        "sectors",
+        "Sectors",
+        "Sectors named by industrial-policy schemes (MIC2025, Five-Year Plans, SEI).",
+        primary_key=("sector_id",),
+        foreign_keys=(ForeignKey.to("parent_id", "sectors", "sector_id"),),
+        duplicate_fields=("scheme", "name_en"),
+    )

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Literal
 
 from policydata.schemas import _patterns as p
-from policydata.schemas._base import Record, field
+from policydata.schemas.model import Record, Table, field
 
 SourceKind = Literal["legal", "government", "research", "press"]
 
@@ -49,3 +49,11 @@ class Source(Record):
         pattern=p.TEXT,
     )
     checked: bool = field("True when the facts cited from this source were checked against the text at url.")
+
+    __table__ = Table(
+        "sources",
+        "Sources",
+        "Public documents cited by the records: title, publisher, address, date, kind.",
+        primary_key=("source_id",),
+        duplicate_fields=("url",),
+    )

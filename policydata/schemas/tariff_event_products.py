@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from policydata.schemas import _patterns as p
-from policydata.schemas._base import Record, field
+from policydata.schemas.model import ForeignKey, Record, Table, field
 
 HsEdition = Literal["HS2012", "HS2017", "HS2022"]
 HS_EDITION_DOC = {
@@ -32,3 +32,11 @@ class TariffEventProduct(Record):
     )
     hs_edition: HsEdition = field("HS edition the listing is based on.", enum_doc=HS_EDITION_DOC)
     description: str | None = field("Product description as the legal text gives it.", pattern=p.TEXT)
+
+    __table__ = Table(
+        "tariff_event_products",
+        "Tariff event products",
+        "HS codes an event's legal text lists, with the HS edition.",
+        primary_key=("event_id", "hs_code"),
+        foreign_keys=(ForeignKey.to("event_id", "tariff_events"),),
+    )

@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Literal
 
 from policydata.schemas import _patterns as p
-from policydata.schemas._base import Distinct, EmptyWhen, Ordered, Record, RequiredWhen, field
+from policydata.schemas.model import ForeignKey, Record, Table, field
+from policydata.schemas.rules import Distinct, EmptyWhen, Ordered, RequiredWhen
 
 Authority = Literal[
     "us-section-301",
@@ -171,4 +172,31 @@ class TariffEvent(Record):
         RequiredWhen("effective_date", "status", ("in-force", "ended", "superseded", "struck-down")),
         RequiredWhen("end_date", "status", ("ended", "superseded", "suspended", "struck-down")),
         EmptyWhen("end_date", "status", ("in-force", "pending")),
+    )
+
+    __table__ = Table(
+        "tariff_events",
+        "Tariff events",
+        "Tariff actions: parties, authority, dates, rate and how it combines, scope, status.",
+        primary_key=("event_id",),
+        foreign_keys=(
+            ForeignKey.to("amends_event_id", "tariff_events", "event_id"),
+            ForeignKey.to("responds_to_event_id", "tariff_events", "event_id"),
+        ),
+        duplicate_fields=(
+            "imposing",
+            "target",
+            "authority",
+            "action",
+            "combines",
+            "amends_event_id",
+            "announcement_no",
+            "announced_date",
+            "effective_date",
+            "end_date",
+            "rate_pct",
+            "coverage",
+            "product_scope",
+            "exporter",
+        ),
     )

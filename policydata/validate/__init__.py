@@ -26,15 +26,15 @@ from policydata.validate.codes import CODES
 from policydata.validate.report import DEFAULT_LIMIT, Engine, Problem, Report
 
 if TYPE_CHECKING:
-    from policydata.validate.tables import TableSpec
+    from policydata.schemas.model import TableSpec
 
 __all__ = ["CODES", "Problem", "Report", "TableSpec", "validate"]
 
 
 def __getattr__(name: str) -> Any:
-    # TableSpec needs the record models (pydantic): load it only when asked for
     if name == "TableSpec":
-        from policydata.validate.tables import TableSpec
+        # lazy: TableSpec lives beside the record models and needs pydantic; load it when asked for
+        from policydata.schemas.model import TableSpec
 
         return TableSpec
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -57,8 +57,9 @@ def validate(
         of a folder are checked against each other (references, citations); loose files are
         checked together as one set.
     tables
-        The tables to expect (default: the eight tables of the data package). Give your own
-        :class:`TableSpec` objects to validate other tables with the same checks.
+        The tables to expect (default: the tables of the data package). Give your own
+        :class:`TableSpec` objects (``TableSpec.from_model(MyRecord)``) to validate other tables
+        with the same checks.
     engine
         ``"arrow"`` (default: vectorised, fast) or ``"pandas"`` (the generated pandera schemas).
         Both report the same problems.
@@ -77,6 +78,7 @@ def validate(
     InvalidArgumentError
         If a path does not exist or is not a table file (a usage error, not invalid data).
     """
+    # lazy: the checks import pyarrow and the record models; `import policydata` must not
     from policydata.validate.core import validate_paths
 
     paths = [path] if isinstance(path, str | Path) else list(path)

@@ -14,32 +14,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from policydata.schemas._base import (
-    Distinct,
-    EmptyWhen,
-    FieldSpec,
-    Ordered,
-    PatternWhen,
-    RequiredWhen,
-    Rule,
-)
 from policydata.schemas._patterns import TEXT
-from policydata.validate.read import Issue, LoadedTable
+from policydata.schemas.model import FieldSpec
+from policydata.schemas.rules import Rule
+from policydata.validate import codes
+from policydata.validate.codes import Code
+from policydata.validate.model import Issue, LoadedTable, pmap
 
 # pyarrow.compute is bound as ``Any`` in the functions below (``pc: Any = import_module(...)``):
 # its stubs type each kernel for arrays or scalars, not for the chunked columns a table holds.
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass
 class Failure:
     """Rows of a table that fail one check."""
 
-    code: str
+    code: Code
     rows: list[int]
     field: str | None = None
     rule: Rule | None = None
@@ -120,39 +112,6 @@ def duplicated_rows(keys: Any) -> list[int]:
     return [] if mask is None else _rows(mask)
 
 
-def arrow_rule_mask(rule: Rule, t: Any) -> Any:
-    """True where the row breaks ``rule`` (nulls count as not broken)."""
-    import pyarrow as pa
-
-    pc: Any = import_module("pyarrow.compute")
-
-    def col(name: str) -> Any:
-        return t.column(name)
-
-    if isinstance(rule, Ordered):
-        a, b = col(rule.earlier), col(rule.later)
-        bad = pc.greater_equal(a, b) if rule.strict else pc.greater(a, b)
-        if rule.unless is not None:
-            bad = pc.and_(bad, pc.invert(pc.fill_null(col(rule.unless), False)))
-    elif isinstance(rule, Distinct):
-        bad = pc.equal(col(rule.a), col(rule.b))
-    elif isinstance(rule, RequiredWhen):
-        bad = pc.and_(pc.is_in(col(rule.when), value_set=pa.array(rule.values)), pc.is_null(col(rule.target)))
-    elif isinstance(rule, EmptyWhen):
-        bad = pc.and_(
-            pc.is_in(col(rule.when), value_set=pa.array(rule.values)), pc.is_valid(col(rule.target))
-        )
-    elif isinstance(rule, PatternWhen):
-        bad = pc.and_(
-            pc.equal(col(rule.when), rule.value),
-            pc.invert(pc.match_substring_regex(col(rule.target), rule.pattern)),
-        )
-    else:  # a rule without a vectorised form: ask it row by row
-        ok = [rule.row_ok(r) for r in t.select(list(rule.fields)).to_pylist()]
-        return pa.chunked_array([pa.array([not v for v in ok], pa.bool_())])
-    return pc.fill_null(bad, False)
-
-
 def _field_failures(t: LoadedTable, spec: FieldSpec) -> list[Failure]:
     import pyarrow as pa
 
@@ -161,41 +120,36 @@ def _field_failures(t: LoadedTable, spec: FieldSpec) -> list[Failure]:
     column = t.data.column(spec.name)
     out: list[Failure] = []
     if not spec.nullable and column.null_count:
-        out.append(Failure("missing-value", _rows(pc.is_null(column)), spec.name))
+        out.append(Failure(codes.MISSING_VALUE, _rows(pc.is_null(column)), spec.name))
     if spec.pattern is not None:
         pattern = spec.pattern
         bad = per_value(t, spec.name, lambda v: pc.invert(pc.match_substring_regex(v, pattern)))
-        out.append(Failure("pattern", _rows(pc.fill_null(bad, False)), spec.name))
+        out.append(Failure(codes.PATTERN, _rows(pc.fill_null(bad, False)), spec.name))
     if spec.enum is not None:
         allowed = pa.array(list(spec.enum), pa.string())
         bad = per_value(t, spec.name, lambda v: pc.invert(pc.is_in(v, value_set=allowed)))
-        out.append(Failure("enum", _rows(pc.fill_null(bad, False)), spec.name))
+        out.append(Failure(codes.ENUM, _rows(pc.fill_null(bad, False)), spec.name))
     if spec.minimum is not None or spec.maximum is not None:
         low = pc.less(column, spec.minimum) if spec.minimum is not None else None
         high = pc.greater(column, spec.maximum) if spec.maximum is not None else None
         bad = low if high is None else high if low is None else pc.or_(low, high)
-        out.append(Failure("out-of-range", _rows(pc.fill_null(bad, False)), spec.name))
+        out.append(Failure(codes.OUT_OF_RANGE, _rows(pc.fill_null(bad, False)), spec.name))
     return out
 
 
 def _rule_failures(rule: Rule, data: Any) -> list[Failure]:
-    return [Failure(rule.code, _rows(arrow_rule_mask(rule, data)), rule.fields[0], rule)]
+    return [Failure(codes.of_rule(rule.code), _rows(rule.arrow_broken(data)), rule.fields[0], rule)]
 
 
 def arrow_tasks(t: LoadedTable) -> list[Callable[[], list[Failure]]]:
     """The schema checks of one table with Arrow compute, as tasks that can run side by side."""
     data = t.data
     tasks: list[Callable[[], list[Failure]]] = [partial(_field_failures, t, spec) for spec in t.spec.fields]
-    tasks.append(lambda: [Failure("duplicate-key", duplicated_rows(key_strings(data, t.spec.primary_key)))])
+    tasks.append(
+        lambda: [Failure(codes.DUPLICATE_KEY, duplicated_rows(key_strings(data, t.spec.primary_key)))]
+    )
     tasks.extend(partial(_rule_failures, rule, data) for rule in t.spec.model.__rules__)
     return tasks
-
-
-def arrow_failures(t: LoadedTable) -> list[Failure]:
-    """Run the schema checks of one table with Arrow compute."""
-    from policydata.validate.read import pmap
-
-    return [f for found in pmap(lambda task: task(), arrow_tasks(t)) for f in found if f.rows]
 
 
 # --- from failures to issues --------------------------------------------------------------------
@@ -244,17 +198,17 @@ def _expected(spec: FieldSpec) -> str:
     return f"the form {spec.pattern} ({spec.description})"
 
 
-def _cell_issue(t: LoadedTable, code: str, row: int, spec: FieldSpec) -> Issue:
+def _cell_issue(t: LoadedTable, code: Code, row: int, spec: FieldSpec) -> Issue:
     value = t.value(spec.name, row)
-    if code == "missing-value":
+    if code is codes.MISSING_VALUE:
         message = f"{spec.name} is empty; it is required ({spec.description})"
-    elif code in ("pattern", "enum") and value is not None:
+    elif code in (codes.PATTERN, codes.ENUM) and value is not None:
         folded = fold(value)
         if folded != value and _accepts(spec)(folded):
             odd = sorted({c for c in value if c not in folded or ord(c) > 127})
             names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in odd)
             return Issue(
-                "look-alike",
+                codes.LOOK_ALIKE,
                 f"{spec.name} is {value!r}, which contains characters that only look like ASCII "
                 f"({names}). Expected {folded!r}; retype it in plain ASCII.",
                 row=row,
@@ -264,7 +218,7 @@ def _cell_issue(t: LoadedTable, code: str, row: int, spec: FieldSpec) -> Issue:
         if value.strip() != value:
             return _whitespace_issue(spec, value, row)
         message = f"{spec.name} is {value!r}; expected {_expected(spec)}."
-    elif code == "out-of-range":
+    elif code is codes.OUT_OF_RANGE:
         bounds = f"between {spec.minimum:g} and {spec.maximum:g}" if spec.maximum is not None else ""
         if spec.maximum is None:
             bounds = f"at least {spec.minimum:g}"
@@ -281,7 +235,7 @@ def _rule_issue(t: LoadedTable, rule: Rule, row: int) -> Issue:
     shown = ", ".join(f"{f}={v if v is not None else '(empty)'}" for f, v in values.items())
     first = rule.fields[0]
     return Issue(
-        rule.code,
+        codes.of_rule(rule.code),
         f"{shown}: {rule.describe()}. Check these values against the source and correct one.",
         row=row,
         field=first,
@@ -292,7 +246,7 @@ def _rule_issue(t: LoadedTable, rule: Rule, row: int) -> Issue:
 
 def _whitespace_issue(spec: FieldSpec, value: str, row: int) -> Issue:
     return Issue(
-        "whitespace",
+        codes.WHITESPACE,
         f"{spec.name} is {value!r}, with white space at its start or end. Expected "
         f"{value.strip()!r}; remove the spaces.",
         row=row,
@@ -332,7 +286,7 @@ def duplicate_key_issues(t: LoadedTable, rows: list[int]) -> list[Issue]:
         shown = "|".join(v or "" for v in values)
         out.append(
             Issue(
-                "duplicate-key",
+                codes.DUPLICATE_KEY,
                 f"{'/'.join(key)} {shown!r} is used by an earlier row too ({{first:{first[values]}}}). "
                 "Expected each key once; give this record its own id, or merge the two.",
                 row=row,
@@ -378,7 +332,7 @@ def likely_duplicate_issues(t: LoadedTable) -> list[Issue]:
         for row, this in zip(group[1:], ids[1:], strict=True):
             out.append(
                 Issue(
-                    "likely-duplicate",
+                    codes.LIKELY_DUPLICATE,
                     f"{this!r} has the same {', '.join(fields)} as {ids[0]!r} ({{first:{group[0]}}}): "
                     "probably the same record entered twice. Delete one, or record what differs "
                     "between them.",
@@ -397,9 +351,6 @@ def table_issues(t: LoadedTable, engine_tasks: list[Callable[[], list[Failure]]]
     :data:`CELL_CODES`), and a row-level problem is dropped when a field it involves already has
     a cell problem in that row.
     """
-    from policydata.validate.codes import CELL_CODES
-    from policydata.validate.read import pmap
-
     shared: list[Callable[[], list[Issue]]] = [lambda: likely_duplicate_issues(t)]
     shared.extend(partial(whitespace_issues, t, spec) for spec in t.spec.fields)
     tasks: list[Callable[[], list[Any]]] = [*shared, *engine_tasks]
@@ -408,17 +359,17 @@ def table_issues(t: LoadedTable, engine_tasks: list[Callable[[], list[Failure]]]
     failures: list[Failure] = [f for found in results[len(shared) :] for f in found if f.rows]
     specs = {s.name: s for s in t.spec.fields}
     for f in failures:
-        if f.code == "duplicate-key":
+        if f.code is codes.DUPLICATE_KEY:
             issues.extend(duplicate_key_issues(t, f.rows))
         elif f.rule is not None:
             issues.extend(_rule_issue(t, f.rule, r) for r in f.rows)
         else:
             assert f.field is not None
             issues.extend(_cell_issue(t, f.code, r, specs[f.field]) for r in f.rows)
-    return settle(t.issues + issues, CELL_CODES)
+    return settle(t.issues + issues, codes.CELL_CODES)
 
 
-def settle(issues: list[Issue], cell_codes: tuple[str, ...]) -> list[Issue]:
+def settle(issues: list[Issue], cell_codes: tuple[Code, ...]) -> list[Issue]:
     """One problem per cell (by priority); no row problem that follows from a cell problem."""
     rank = {c: i for i, c in enumerate(cell_codes)}
     best: dict[tuple[int, str], Issue] = {}

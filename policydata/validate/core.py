@@ -6,25 +6,18 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from policydata.catalog import TableInfo
+from policydata.catalog import tables as catalog_tables
+from policydata.errors import InvalidArgumentError
+from policydata.schemas.model import TableSpec
+from policydata.validate import codes
 from policydata.validate.checks import arrow_tasks, table_issues
-from policydata.validate.codes import WARNINGS
-from policydata.validate.read import (
-    Issue,
-    LoadedTable,
-    read_csv_table,
-    read_parquet_table,
-    record_lines,
-)
-from policydata.validate.read import arrow_schema as _arrow_schema
+from policydata.validate.codes import Code
+from policydata.validate.model import Issue, LoadedTable, record_lines
+from policydata.validate.read_csv import read_csv_table
+from policydata.validate.read_parquet import read_parquet_table
 from policydata.validate.relations import bad_cells, relation_issues
 from policydata.validate.report import DEFAULT_LIMIT, ENGINES, Engine, Problem, Report
-from policydata.validate.tables import TableSpec, catalog_specs, specs_by_name
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 SUFFIXES = (".csv", ".parquet")
 
@@ -39,8 +32,6 @@ class Dataset:
 
 
 def _datasets(paths: Sequence[Path], specs: dict[str, TableSpec]) -> list[Dataset]:
-    from policydata.errors import InvalidArgumentError
-
     loose = Dataset()
     out: list[Dataset] = []
     for path in paths:
@@ -56,7 +47,7 @@ def _datasets(paths: Sequence[Path], specs: dict[str, TableSpec]) -> list[Datase
                             name,
                             str(path),
                             Issue(
-                                "missing-table",
+                                codes.MISSING_TABLE,
                                 f"{path} has no {name}.csv (or {name}.parquet). Expected every table "
                                 "of the package; add the file, with at least its header row.",
                             ),
@@ -88,7 +79,7 @@ def _add(ds: Dataset, path: Path, specs: dict[str, TableSpec]) -> None:
                 None,
                 str(path),
                 Issue(
-                    "unknown-table",
+                    codes.UNKNOWN_TABLE,
                     f"{path.name} is not a table of this package. Expected one of: "
                     f"{', '.join(sorted(specs))}; rename the file or move it elsewhere.",
                     value=name,
@@ -102,7 +93,7 @@ def _add(ds: Dataset, path: Path, specs: dict[str, TableSpec]) -> None:
                 name,
                 str(path),
                 Issue(
-                    "ambiguous-table",
+                    codes.AMBIGUOUS_TABLE,
                     f"{name} is given twice ({ds.files[name].name} and {path.name}); only "
                     f"{ds.files[name].name} was checked. Keep one file per table.",
                 ),
@@ -125,7 +116,7 @@ def _problems(
     rows = [i.row for i in issues if i.row is not None and i.line is None]
     firsts = [int(m) for i in issues for m in re.findall(r"\{first:(\d+)\}", i.message)]
     located = record_lines(loaded, rows + firsts) if loaded is not None else {}
-    counts: dict[tuple[str, str | None], int] = {}
+    counts: dict[tuple[Code, str | None], int] = {}
 
     def where(row: int) -> str:
         record, line = located[row]
@@ -135,7 +126,7 @@ def _problems(
         key = (i.code, i.field)
         counts[key] = counts.get(key, 0) + 1
         if counts[key] > limit:
-            label = f"{file}:{i.code}" + (f":{i.field}" if i.field else "")
+            label = f"{file}:{i.code.code}" + (f":{i.field}" if i.field else "")
             report.omitted[label] = report.omitted.get(label, 0) + 1
             continue
         line, row = i.line, i.row
@@ -147,7 +138,6 @@ def _problems(
             column = spec.column(i.field)
         report.add(
             Problem(
-                code=i.code,
                 message=message,
                 table=table,
                 file=file,
@@ -156,20 +146,25 @@ def _problems(
                 column=column,
                 field=i.field,
                 value=i.value,
-                severity="warning" if i.code in WARNINGS else "error",
+                code=i.code.code,
+                severity="warning" if i.code in codes.WARNINGS else "error",
             )
         )
 
 
 def _single_table(loaded: LoadedTable, engine: Engine) -> list[Issue]:
     if engine == "pandas":
-        from policydata.validate.pandas_engine import pandas_failures
+        # lazy: pandas and pandera take seconds to import, and only this engine needs them
+        from policydata.validate.engines.pandas import pandas_failures
 
         return table_issues(loaded, [lambda: pandas_failures(loaded)])
     return table_issues(loaded, arrow_tasks(loaded))
 
 
-def validate_dataset(ds: Dataset, specs: dict[str, TableSpec], engine: Engine, limit: int) -> Report:
+def validate_dataset(
+    ds: Dataset, specs: dict[str, TableSpec], engine: Engine, limit: int
+) -> tuple[Report, dict[str, LoadedTable]]:
+    """Check one dataset's files; return the report and the tables that could be read."""
     report = Report()
     for table, file, issue in ds.issues:
         _problems(table, file, [issue], None, specs.get(table or ""), report, limit)
@@ -190,7 +185,7 @@ def validate_dataset(ds: Dataset, specs: dict[str, TableSpec], engine: Engine, l
         issues[name].extend(i for i in found if not any((i.row, f) in bad for f in i.involves))
     for name, t in loaded.items():
         _problems(name, t.file, issues[name], t, t.spec, report, limit)
-    return report
+    return report, loaded
 
 
 def validate_paths(
@@ -201,38 +196,26 @@ def validate_paths(
     limit: int = DEFAULT_LIMIT,
 ) -> Report:
     """Validate folders and files; see :func:`policydata.validate.validate`."""
-    from policydata.errors import InvalidArgumentError
-
     if engine not in ENGINES:
         raise InvalidArgumentError(f"Unknown engine {engine!r}.", hint=f"Use one of: {', '.join(ENGINES)}.")
     if limit < 1:
         raise InvalidArgumentError(f"limit must be at least 1, not {limit}.")
-    specs = specs_by_name(tables)
+    specs = catalog_tables() if tables is None else {t.name: t for t in tables}
     report = Report()
     for ds in _datasets([Path(p) for p in paths], specs):
-        report.extend(validate_dataset(ds, specs, engine, limit))
+        report.extend(validate_dataset(ds, specs, engine, limit)[0])
     report.sort()
     return report
 
 
-# --- the interface build.py uses ----------------------------------------------------------------
+def check_folder(path: Path) -> tuple[Report, dict[str, LoadedTable]]:
+    """Validate a folder of the package's tables; return the report and the typed tables read.
 
-
-def arrow_schema(info: TableInfo) -> pa.Schema:
-    """The Arrow schema a table is stored with in a release."""
-    return _arrow_schema(TableSpec.from_info(info))
-
-
-def read_csv(path: Path, info: TableInfo, report: Report) -> LoadedTable | None:
-    """Read a source CSV; problems that stop it being read go into ``report``."""
-    spec = catalog_specs()[info.name]
-    result = read_csv_table(path, str(path), spec)
-    if isinstance(result, list):
-        _problems(info.name, str(path), result, None, spec, report, DEFAULT_LIMIT)
-        return None
-    return result
-
-
-def validate_folder(path: Path) -> Report:
-    """Validate every table in a folder of source CSVs or a release's Parquet files."""
-    return validate_paths([path])
+    What :mod:`policydata.publish.build` uses, so that a release is written from the very tables
+    that were checked, each file read once.
+    """
+    specs = catalog_tables()
+    (ds,) = _datasets([path], specs)
+    report, loaded = validate_dataset(ds, specs, "arrow", DEFAULT_LIMIT)
+    report.sort()
+    return report, loaded

@@ -9,28 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from policydata.validate import codes
 from policydata.validate.checks import fold, key_strings
-from policydata.validate.read import Issue, LoadedTable
-
-if TYPE_CHECKING:
-    pass
+from policydata.validate.model import Issue, LoadedTable
 
 #: (row, field) -> the value the cell was probably meant to have, or None when unclear
 BadCells = dict[tuple[int, str], str | None]
 
 
 def bad_cells(issues: list[Issue]) -> BadCells:
-    from policydata.validate.codes import CELL_CODES
-
     out: BadCells = {}
     for i in issues:
-        if i.code in CELL_CODES and i.row is not None and i.field is not None:
+        if i.code in codes.CELL_CODES and i.row is not None and i.field is not None:
             fixed = None
-            if i.value is not None and i.code == "whitespace":
+            if i.value is not None and i.code is codes.WHITESPACE:
                 fixed = i.value.strip()
-            elif i.value is not None and i.code == "look-alike":
+            elif i.value is not None and i.code is codes.LOOK_ALIKE:
                 fixed = fold(i.value.strip())
             out[(i.row, i.field)] = fixed
     return out
@@ -82,7 +78,7 @@ def foreign_key_issues(
                 value = "|".join(t.value(f, row) or "" for f in fk.fields)
                 out.setdefault(name, []).append(
                     Issue(
-                        "foreign-key",
+                        codes.FOREIGN_KEY,
                         f"{'/'.join(fk.fields)} is {value!r}, but {fk.reference_table} has no record with "
                         f"{'/'.join(fk.reference_fields)} {value!r}. Add that record first, or correct "
                         "the id (ids are case-sensitive).",
@@ -93,6 +89,17 @@ def foreign_key_issues(
                     )
                 )
     return out
+
+
+def _self_cited(t: LoadedTable) -> list[bool] | None:
+    """Per row: True when one of the table's ``cited_by`` fields holds a value."""
+    if not t.spec.cited_by:
+        return None
+    pc: Any = import_module("pyarrow.compute")
+    given: Any = pc.is_valid(t.data.column(t.spec.cited_by[0]))
+    for f in t.spec.cited_by[1:]:
+        given = pc.or_(given, pc.is_valid(t.data.column(f)))
+    return [bool(v) for v in given.to_pylist()]
 
 
 def citation_issues(tables: Mapping[str, LoadedTable], bad: Mapping[str, BadCells]) -> dict[str, list[Issue]]:
@@ -115,17 +122,20 @@ def citation_issues(tables: Mapping[str, LoadedTable], bad: Mapping[str, BadCell
         mask = pc.fill_null(pc.equal(cited_table, name), False)
         here = pc.filter(cited_id, mask)
         rows_here = pc.indices_nonzero(mask)
+        self_cited = _self_cited(t)
         for row in _missing(ids, here):
+            if self_cited is not None and self_cited[row]:
+                continue  # its own source_id (or a cited record it refers to) cites it
             record_id = ids[row].as_py()
             out.setdefault(name, []).append(
                 Issue(
-                    "missing-citation",
+                    codes.MISSING_CITATION,
                     f"{name} record {record_id!r} cites no source. Expected a row in citations with "
                     f"table={name} and record_id={record_id}; add one naming the source of these facts.",
                     row=row,
                     field=t.spec.primary_key[0],
                     value=record_id,
-                    involves=t.spec.primary_key,
+                    involves=(*t.spec.primary_key, *t.spec.cited_by),
                 )
             )
         known = pa.chunked_array([ids]) if isinstance(ids, pa.Array) else ids
@@ -136,7 +146,7 @@ def citation_issues(tables: Mapping[str, LoadedTable], bad: Mapping[str, BadCell
             record_id = citations.value("record_id", row)
             out.setdefault("citations", []).append(
                 Issue(
-                    "foreign-key",
+                    codes.FOREIGN_KEY,
                     f"record_id is {record_id!r}, but {name} has no record with that key. Correct the "
                     f"id, or add the record to {name} first.",
                     row=row,
@@ -193,7 +203,7 @@ def event_link_issues(events: LoadedTable, bad: BadCells) -> list[Issue]:
             if direction != expected:
                 out.append(
                     Issue(
-                        "link-direction",
+                        codes.LINK_DIRECTION,
                         f"{col} is {target_id!r}, an event of {direction[0]} on {direction[1]}; expected "
                         f"an event of {expected[0]} on {expected[1]}. Check which event is meant.",
                         row=i,
@@ -206,7 +216,7 @@ def event_link_issues(events: LoadedTable, bad: BadCells) -> list[Issue]:
             if start is not None and t_start is not None and t_start > start:
                 out.append(
                     Issue(
-                        "link-order",
+                        codes.LINK_ORDER,
                         f"{col} is {target_id!r}, which starts on {t_start}, after this event ({start}). "
                         "Expected a link to an earlier event; check the link and both dates.",
                         row=i,
@@ -225,7 +235,7 @@ def event_link_issues(events: LoadedTable, bad: BadCells) -> list[Issue]:
             ):
                 out.append(
                     Issue(
-                        "replace-gap",
+                        codes.REPLACE_GAP,
                         f"This event replaces {amends!r} from {row['effective_date']}, but that event's "
                         f"end_date is {target['end_date'] or '(empty)'}. Expected the two dates to be "
                         f"equal; set {amends}'s end_date to {row['effective_date']}.",
@@ -249,4 +259,106 @@ def relation_issues(
     events = tables.get("tariff_events")
     if events is not None:
         out.setdefault("tariff_events", []).extend(event_link_issues(events, bad["tariff_events"]))
+    for name, found in edition_code_issues(tables, bad).items():
+        out.setdefault(name, []).extend(found)
+    return out
+
+
+# --- codes in their nomenclature ----------------------------------------------------------------
+
+
+class _Nomenclature:
+    """The encoded lines of each nomenclature, and each edition's date and HS basis."""
+
+    def __init__(self, editions: LoadedTable, lines: LoadedTable) -> None:
+        self.editions: dict[str, dict[str, Any]] = {r["edition_id"]: r for r in editions.data.to_pylist()}
+        self.periods: dict[tuple[str, str], list[tuple[Any, Any]]] = {}
+        cols = lines.data.select(["nomenclature", "code", "valid_from", "valid_to"]).to_pydict()
+        for nom, code, start, end in zip(
+            cols["nomenclature"], cols["code"], cols["valid_from"], cols["valid_to"], strict=True
+        ):
+            self.periods.setdefault((nom, code), []).append((start, end))
+        self._under: dict[tuple[str, str], list[tuple[Any, Any]]] = {}
+
+    def _periods(self, nomenclature: str, code: str) -> list[tuple[Any, Any]]:
+        found = self.periods.get((nomenclature, code))
+        if found is not None or len(code) >= 6:
+            return found or []
+        # a heading or chapter exists while any line under it does
+        key = (nomenclature, code)
+        if key not in self._under:
+            self._under[key] = [
+                p
+                for (n, c), ps in self.periods.items()
+                if n == nomenclature and c.startswith(code)
+                for p in ps
+            ]
+        return self._under[key]
+
+    def exists(self, nomenclature: str, code: str, day: Any) -> bool:
+        """True when line ``code`` (for a heading or chapter: a line under it) exists on ``day``."""
+        return any(
+            start <= day and (end is None or day < end) for start, end in self._periods(nomenclature, code)
+        )
+
+    def problem(self, code: str, edition_id: str) -> str | None:
+        """Why ``code`` is not a code of ``edition_id``; None when it is, or cannot be checked."""
+        edition = self.editions.get(edition_id)
+        if edition is None:
+            return None  # the foreign-key check reports it
+        if edition["lines_encoded"]:
+            if self.exists(edition["nomenclature"], code, edition["effective_date"]):
+                return None
+            return f"{edition_id} has no line {code}"
+        basis = self.editions.get(edition["hs_edition_id"] or "")
+        if basis is None or not basis["lines_encoded"]:
+            return None  # neither the edition nor its HS basis is encoded: nothing to check against
+        if self.exists(basis["nomenclature"], code[:6], basis["effective_date"]):
+            return None
+        return (
+            f"{edition_id} is not encoded, but its codes begin with subheadings of {basis['edition_id']}, "
+            f"which has no {code[:6]}"
+        )
+
+
+def edition_code_issues(
+    tables: Mapping[str, LoadedTable], bad: Mapping[str, BadCells]
+) -> dict[str, list[Issue]]:
+    """Every code of a product list exists in the edition it is written in; every HS 2022 code of
+    the sector crosswalk exists in HS 2022."""
+    editions, lines = tables.get("nomenclature_editions"), tables.get("tariff_lines")
+    if editions is None or lines is None or editions.incomplete or lines.incomplete:
+        return {}
+    known = _Nomenclature(editions, lines)
+    checks = {"product_list_lines": ("code", "edition_id"), "sector_codes": ("code", "classification")}
+    out: dict[str, list[Issue]] = {}
+    for name, (code_field, edition_field) in checks.items():
+        t = tables.get(name)
+        if t is None or not {code_field, edition_field} <= set(t.spec.field_names):
+            continue
+        cols = t.data.select([code_field, edition_field]).to_pydict()
+        for row, (code, edition) in enumerate(zip(cols[code_field], cols[edition_field], strict=True)):
+            if (
+                code is None
+                or edition is None
+                or (row, code_field) in bad[name]
+                or (row, edition_field) in bad[name]
+            ):
+                continue
+            edition_id = "HS-2022" if name == "sector_codes" and edition == "HS2022" else edition
+            if name == "sector_codes" and edition_id != "HS-2022":
+                continue
+            why = known.problem(code, edition_id)
+            if why is not None:
+                out.setdefault(name, []).append(
+                    Issue(
+                        codes.CODE_NOT_IN_EDITION,
+                        f"{code_field} is {code!r}, but {why}. Expected a code of the edition it was "
+                        f"published in: check the code, or the edition named in {edition_field}.",
+                        row=row,
+                        field=code_field,
+                        value=code,
+                        involves=(code_field, edition_field),
+                    )
+                )
     return out

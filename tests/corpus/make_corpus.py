@@ -434,6 +434,39 @@ CASES: dict[str, tuple[str, dict[str, bytes], list[str], list[dict[str, object]]
     ),
 }
 
+# codes that their nomenclature edition does not have
+CASES["code-not-in-edition"] = (
+    "a listed code that the encoded edition it names does not have",
+    sub("product_list_lines.csv", "USA-TEST-A,85011000,HTS-2099", "USA-TEST-A,85013000,HTS-2099"),
+    [],
+    [exp("code-not-in-edition", "product_list_lines.csv", 2, "code")],
+)
+CASES["code-not-in-edition-hs-basis"] = (
+    "a listed code of an unencoded edition whose HS subheading does not exist in its HS basis",
+    sub("product_list_lines.csv", "USA-TEST-A,85012000,HTS-2098", "USA-TEST-A,85019900,HTS-2098"),
+    [],
+    [exp("code-not-in-edition", "product_list_lines.csv", 3, "code")],
+)
+CASES["code-not-in-edition-sector"] = (
+    "a sector mapped to an HS 2022 heading that has no subheading",
+    merge(
+        sub("sector_codes.csv", "MIC2025-TEST-A,HS2022,8501,", "MIC2025-TEST-A,HS2022,8599,"),
+        sub(CITES, "HS2022|8501,", "HS2022|8599,"),
+    ),
+    [],
+    [exp("code-not-in-edition", "sector_codes.csv", 2, "code")],
+)
+CASES["missing-citation-source-id"] = (
+    "a product list line whose own source is missing (it cites itself through source_id)",
+    sub(
+        "product_list_lines.csv",
+        "2099-02-01,,whole-line,Synthetic motors,1,test-2099-notice-a,",
+        "2099-02-01,,whole-line,Synthetic motors,1,,",
+    ),
+    [],
+    [exp("missing-value", "product_list_lines.csv", 2, "source_id")],
+)
+
 # an event that ended (so it may have an end date) before it started
 CASES["date-order-event"] = (
     "an event that ends before it starts",

@@ -1,0 +1,9 @@
+"""The ``policydata`` command line: a thin layer over the library, one module per command group.
+
+Exit codes: 0 success or valid data, 1 invalid data, 2 usage or internal error.
+"""
+
+from policydata.cli import cache, data, publish, tariffs, validate
+from policydata.cli.app import app, main
+
+__all__ = ["app", "cache", "data", "main", "publish", "tariffs", "validate"]
