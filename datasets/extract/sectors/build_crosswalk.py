@@ -34,7 +34,7 @@ HS_SHA256 = "e77ee9e1cfd15a42d1fadeb2c0618d10f6b9ed9aec0e5d66826dc7ef9d3126a5"
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 SOURCES = ROOT / "datasets" / "sources"
-HS_SOURCE_ID = "wco-hs2022-nomenclature"
+HS_SOURCE_ID = "hs-2022"
 NEV_GROUP_EVENTS = {
     "NEV": "USA-CHN-2024-301-REVIEW-EV",
     "NEVBATT": "USA-CHN-2024-301-REVIEW-LIION-EV",
