@@ -106,7 +106,8 @@ def union(table: str, key: tuple[str, ...], identical_ok: bool = False) -> list[
             if k in seen:
                 other, row = seen[k]
                 if not (identical_ok and row == r):
-                    fail(f"{table}: key {k} written by {other} and {name}" + (" (different rows)" if identical_ok else ""))
+                    why = " (different rows)" if identical_ok else ""
+                    fail(f"{table}: key {k} written by {other} and {name}{why}")
                 continue
             seen[k] = (name, r)
     return [seen[k][1] for k in sorted(seen)]

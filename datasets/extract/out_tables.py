@@ -44,6 +44,7 @@ def write_sources(path: Path, own: list[dict], cited: Iterable[str]) -> None:
             have = {r["source_id"]: r for r in csv.DictReader(f)}
         missing = sorted(cited - set(have))
         if missing:
-            raise SystemExit(f"{path}: cited sources neither defined here nor in datasets/sources/sources.csv: {missing}")
+            raise SystemExit(f"{path}: cited sources neither defined here nor in datasets/sources/sources.csv: "
+                             f"{missing}")
         rows.update({s: have[s] for s in cited})
     write_table(path, SOURCE_FIELDS, [rows[k] for k in sorted(rows)])
