@@ -42,7 +42,7 @@ class ProductListCount(Record):
     __table__ = Table(
         "product_list_counts",
         "Product list counts",
-        "Line counts of each list as the legal text or official table states them, checked against the lines.",
+        "Line counts of each list as the legal text or official table states them.",
         primary_key=("list_id", "on", "level"),
         foreign_keys=(ForeignKey.to("list_id", "product_lists"), ForeignKey.to("source_id", "sources")),
         cited_by=("source_id",),

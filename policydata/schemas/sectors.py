@@ -9,6 +9,15 @@ from policydata.schemas.model import ForeignKey, Record, Table, field
 
 Scheme = Literal["MIC2025", "FYP14", "FYP15", "SEI"]
 
+HsMapping = Literal["mapped", "no-published-list", "list-not-read"]
+HS_MAPPING_DOC = {
+    "mapped": "sector_codes maps the sector to HS 2022 codes, each following a cited published text.",
+    "no-published-list": "No published product list or classification ties the sector to HS codes; "
+    "a citation says what defines the sector and what was searched.",
+    "list-not-read": "A published product list exists (a roadmap, a catalogue) but could not be read "
+    "for this release; a citation says which and what was searched. Not mapped until it is.",
+}
+
 SCHEME_DOC = {
     "MIC2025": "The ten key sectors of Made in China 2025 (State Council, 2015).",
     "FYP14": "Industries named by the 14th Five-Year Plan (2021-2025).",
@@ -40,6 +49,10 @@ class Sector(Record):
         "Other English names in common use, separated by '; '.", pattern=p.TEXT
     )
     description: str | None = field("What the sector covers, per the scheme.", pattern=p.TEXT)
+    hs_mapping: HsMapping | None = field(
+        "Whether the sector is mapped to HS codes, or no published list allows it; empty while unreviewed.",
+        enum_doc=HS_MAPPING_DOC,
+    )
 
     __table__ = Table(
         "sectors",

@@ -9,8 +9,8 @@ Examples
 >>> import pathlib, tempfile
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> _ = (folder / "sectors.csv").write_text(
-...     "sector_id,scheme,parent_id,name_en,name_zh,name_en_variants,description\\n"
-...     "MIC2025-TEST,MIC2025,,Robots ,,,\\n", encoding="utf-8")
+...     "sector_id,scheme,parent_id,name_en,name_zh,name_en_variants,description,hs_mapping\\n"
+...     "MIC2025-TEST,MIC2025,,Robots ,,,,\\n", encoding="utf-8")
 >>> report = validate(folder / "sectors.csv")
 >>> [(p.code, p.line, p.field) for p in report.problems]
 [('whitespace', 2, 'name_en')]

@@ -127,7 +127,9 @@ def _field_failures(t: LoadedTable, spec: FieldSpec) -> list[Failure]:
         out.append(Failure(codes.PATTERN, _rows(pc.fill_null(bad, False)), spec.name))
     if spec.enum is not None:
         allowed = pa.array(list(spec.enum), pa.string())
-        bad = per_value(t, spec.name, lambda v: pc.invert(pc.is_in(v, value_set=allowed)))
+        bad = per_value(
+            t, spec.name, lambda v: pc.and_(pc.is_valid(v), pc.invert(pc.is_in(v, value_set=allowed)))
+        )
         out.append(Failure(codes.ENUM, _rows(pc.fill_null(bad, False)), spec.name))
     if spec.minimum is not None or spec.maximum is not None:
         low = pc.less(column, spec.minimum) if spec.minimum is not None else None

@@ -297,7 +297,7 @@ CASES: dict[str, tuple[str, dict[str, bytes], list[str], list[dict[str, object]]
     # --- rows ---
     "duplicate-key": (
         "a sector id used twice",
-        {"sectors.csv": (text("sectors.csv") + "MIC2025-TEST-A,MIC2025,,Synthetic sector A2,,,\n").encode()},
+        {"sectors.csv": (text("sectors.csv") + "MIC2025-TEST-A,MIC2025,,Synthetic sector A2,,,,\n").encode()},
         [],
         [exp("duplicate-key", "sectors.csv", 5, "sector_id")],
     ),
@@ -424,7 +424,7 @@ CASES: dict[str, tuple[str, dict[str, bytes], list[str], list[dict[str, object]]
         merge(
             {
                 "sectors.csv": (
-                    text("sectors.csv") + "MIC2025-TEST-C,MIC2025,,Synthetic sector C ,,,\n"
+                    text("sectors.csv") + "MIC2025-TEST-C,MIC2025,,Synthetic sector C ,,,,\n"
                 ).encode()
             },
             {CITES: (text(CITES) + "sectors,MIC2025-TEST-C,test-2099-notice-b,,\n").encode()},
