@@ -72,7 +72,8 @@ REASON_DOC: Final = {
     Reason.METAL_CONTENT_SHARE: "the split between the Section 232 duty (metal content) and the other duty "
     "depends on the metal content, which the data lacks",
     Reason.DISPLACED_IF: "does not apply if a layer that may apply does",
-    Reason.HEADING_GROUP: "the heading's events have different rates and the data does not say which group holds the line",
+    Reason.HEADING_GROUP: "the events of one heading have different rates and the data does not say which group "
+    "holds the line",
     Reason.SHIPMENT_MODE: "applies instead of every other duty to goods shipped a certain way (postal shipments)",
     Reason.EXCEPTION_DESCRIBED_GOODS: "goods described below the line are excepted (noted, not counted)",
     Reason.EXCLUSION_DESCRIBED_GOODS: "goods described below the line are excluded (noted, not counted)",
@@ -113,6 +114,9 @@ class Line:
     code: str
     rest: bool = False
     unknown: bool = False
+    #: for an ``unknown`` line that is a line of another edition: that edition's HS basis (lists
+    #: whose rows are in that basis still decide its membership)
+    basis: str | None = None
 
     @property
     def limit(self) -> int:
@@ -152,7 +156,7 @@ def list_level(lst: ProductList, line: Line, day: int) -> int:
         gap = lst.gap_on(day)
         if gap is not None and _names(gap.successors, line):
             found = MAYBE | bit(Reason.EDITION_NOT_COVERED)
-    if found == NO and line.unknown:
+    if found == NO and line.unknown and (line.basis is None or line.basis not in lst.bases_on(day)):
         found = MAYBE | bit(Reason.CODE_NOT_IN_EDITION)
     return found
 
@@ -265,6 +269,8 @@ class LineTable:
         self.lines = tuple(lines)
         self.n = len(self.lines)
         self.unknown = np.array([line.unknown for line in self.lines], dtype=bool)
+        bases = [line.basis or "" for line in self.lines]
+        self.bases = np.array(bases, dtype=object) if any(bases) else None
         self._prefix: dict[str, list[int]] = {}
         self._exact: dict[str, list[int]] = {}
         for i, line in enumerate(self.lines):
@@ -361,7 +367,11 @@ class _Matches:
                 hit = np.zeros(self.table.n, dtype=bool)
                 hit[lines] = True
                 out[hit & (out == NO)] = MAYBE | bit(Reason.EDITION_NOT_COVERED)
-        out[self.table.unknown & (out == NO)] = MAYBE | bit(Reason.CODE_NOT_IN_EDITION)
+        unknown = self.table.unknown
+        if self.lst is not None and self.table.bases is not None:
+            here = self.lst.bases_on(day)
+            unknown = unknown & ~np.isin(self.table.bases, [b for b in here if b is not None])
+        out[unknown & (out == NO)] = MAYBE | bit(Reason.CODE_NOT_IN_EDITION)
         return out
 
 

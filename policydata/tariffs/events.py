@@ -20,6 +20,7 @@ process reads it without parsing Parquet: ``policydata rate`` then starts in a f
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -43,7 +44,7 @@ RATE_COMBINES: Final = ("stacks", "replaces", "overrides", "instead")
 #: additional duties): never lines of a product question's answer unless asked for by their code
 PROVISION_CHAPTERS: Final = ("98", "99")
 #: version of the cached index's layout; change it whenever the layout changes
-CACHE_FORMAT: Final = 1
+CACHE_FORMAT: Final = 4
 
 
 def ordinal(day: dt.date | None) -> int:
@@ -102,11 +103,16 @@ class Row(NamedTuple):
 
 
 class Gap(NamedTuple):
-    """Days on which a list's rows are carried from an earlier edition (see the module docstring)."""
+    """Days on which a list's rows are carried from an earlier edition (see the module docstring).
+
+    ``snapshot`` is False where no snapshot follows and ``successors`` are every code the lists
+    name in the HS basis of those days.
+    """
 
     start: int
     stop: int
     successors: frozenset[str]
+    snapshot: bool = True
 
 
 class Edition(NamedTuple):
@@ -115,6 +121,19 @@ class Edition(NamedTuple):
     start: int
     stop: int
     encoded: bool
+    basis: str | None = None  # the HS edition its codes begin with (hs_edition_id)
+
+
+def basis_eras(editions: Iterable[Edition]) -> list[tuple[str | None, int, int]]:
+    """(HS basis, first day, stop) of each run of consecutive editions on the same HS basis."""
+    eras: list[tuple[str | None, int, int]] = []
+    for e in sorted(editions, key=lambda e: e.start):
+        if eras and eras[-1][0] == e.basis:
+            continue
+        if eras:
+            eras[-1] = (eras[-1][0], eras[-1][1], e.start)
+        eras.append((e.basis, e.start, OPEN))
+    return eras
 
 
 class LineRow(NamedTuple):
@@ -135,10 +154,17 @@ class ProductList:
         meta: tuple[str, str, str, str | None, bool, str],
         columns: tuple[tuple[Any, ...], ...],
         gaps: tuple[Gap, ...],
+        bases: Mapping[str, str | None] | None = None,
     ) -> None:
         self.list_id, self.imposing, self.kind, self.heading, self.complete, self.title = meta
         self.columns = columns  # codes, editions, starts, stops, described
         self.gaps = gaps
+        self.bases = dict(bases or {})  # edition -> its HS basis, for the editions of the rows
+
+    def bases_on(self, day: int) -> frozenset[str | None]:
+        """HS bases of the editions of the rows valid on ``day``."""
+        _, editions, starts, stops, _ = self.columns
+        return frozenset(self.bases.get(e) for e, a, z in zip(editions, starts, stops, strict=True) if a <= day < z)
 
     @functools.cached_property
     def rows(self) -> tuple[Row, ...]:
@@ -232,7 +258,8 @@ class Index:
         key = (imposing, target)
         if key not in self._pairs:
             chosen = [e for e in self.events if e.imposing == imposing and e.target == target]
-            self._pairs[key] = index_pair(imposing, target, chosen)
+            kinds = {i: lst.kind for i, lst in self.lists.items()}
+            self._pairs[key] = index_pair(imposing, target, chosen, kinds)
         return self._pairs[key]
 
     def edition_on(self, nomenclature: str, day: int) -> Edition | None:
@@ -249,19 +276,31 @@ class Index:
         """First day covered by an edition whose lines are encoded (OPEN if none is)."""
         return min((e.start for e in self.editions_of(nomenclature) if e.encoded), default=OPEN)
 
+    def basis_on(self, nomenclature: str, day: int) -> str | None:
+        """The HS basis of the editions of ``nomenclature`` on ``day`` (the last one before a gap)."""
+        return next((b for b, a, z in basis_eras(self.editions_of(nomenclature)) if a <= day < z), None)
+
     @functools.cache  # noqa: B019
-    def era_codes(self, imposing: str) -> tuple[str, ...]:
+    def era_lines(self, imposing: str) -> dict[str, tuple[int, int, frozenset[str | None]]]:
         """Codes of 8 digits or more that ``imposing``'s lists name in editions whose lines are not
-        encoded: the lines the data knows of on the days no encoded edition covers."""
-        unencoded = {e.edition_id for e in self.editions.values() if not e.encoded}
-        found: set[str] = set()
+        encoded, with the days they are lines (the era of their editions' HS bases, and the days
+        rows name them) and those bases: the lines the data knows of where no edition is encoded."""
+        nom = NOMENCLATURE.get(imposing)
+        eras = {b: (a, z) for b, a, z in basis_eras(self.editions_of(nom))} if nom else {}
+        found: dict[str, tuple[int, int, frozenset[str | None]]] = {}
         for lst in self.lists.values():
-            if lst.imposing == imposing:
-                codes, editions = lst.columns[0], lst.columns[1]
-                found.update(
-                    c for c, ed in zip(codes, editions, strict=True) if len(c) >= 8 and ed in unencoded
-                )
-        return tuple(sorted(found))
+            if lst.imposing != imposing:
+                continue
+            for code, edition_id, start, stop, _ in zip(*lst.columns, strict=True):
+                edition = self.editions.get(edition_id)
+                if len(code) < 8 or edition is None or edition.encoded:
+                    continue
+                a, z = eras.get(edition.basis, (start, stop))
+                a, z, bases = min(a, start), max(z, stop), frozenset({edition.basis})
+                if code in found:
+                    a, z, bases = min(a, found[code][0]), max(z, found[code][1]), bases | found[code][2]
+                found[code] = (a, z, bases)
+        return found
 
     @functools.cache  # noqa: B019
     def split_lines(self, imposing: str) -> frozenset[str]:
@@ -276,8 +315,25 @@ class Index:
         )
 
 
-def index_pair(imposing: str, target: str, events: list[Event]) -> Pair:
-    """Index the events of one direction."""
+def _with_heading_exclusions(events: list[Event], kinds: Mapping[str, str]) -> list[Event]:
+    """Give every event the exclusion lists of the events it shares a product list with: an
+    exclusion from a chapter 99 heading (9903.91.10 from 9903.91.03) holds for every group of it."""
+    own: dict[str, set[str]] = {}
+    for e in events:
+        for lst in e.lists:
+            if kinds.get(lst) == "products":
+                own.setdefault(lst, set()).update(i for i in e.lists if kinds.get(i) == "exclusions")
+    out = []
+    for e in events:
+        extra = {x for lst in e.lists for x in own.get(lst, ())} - set(e.lists)
+        out.append(dataclasses.replace(e, lists=tuple(sorted({*e.lists, *extra}))) if extra else e)
+    return out
+
+
+def index_pair(imposing: str, target: str, events: list[Event], kinds: Mapping[str, str] | None = None) -> Pair:
+    """Index the events of one direction (``kinds``: each list's kind)."""
+    if kinds:
+        events = _with_heading_exclusions(events, kinds)
     by_id = {e.event_id: e for e in events}
     nodes = tuple(
         sorted(
@@ -353,8 +409,15 @@ def _carried(edition_id: str, day: int, editions: Sequence[Edition]) -> bool:
     return current is None or current.edition_id != edition_id
 
 
-def _gaps(rows: Sequence[Row], nomenclature: str | None, editions: Mapping[str, Edition]) -> tuple[Gap, ...]:
-    """The stretches in which every row valid is carried, with the successors of the next snapshot."""
+def _gaps(
+    rows: Sequence[Row],
+    nomenclature: str | None,
+    editions: Mapping[str, Edition],
+    basis_codes: Mapping[str | None, frozenset[str]],
+) -> tuple[Gap, ...]:
+    """The stretches in which every row valid is carried, with the successors of the next snapshot
+    (or, where no snapshot follows and the day's editions have another HS basis than the rows, the
+    codes the lists name in that basis: their coverage is unknown)."""
     if nomenclature is None or not rows:
         return ()
     own = sorted((e for e in editions.values() if e.nomenclature == nomenclature), key=lambda e: e.start)
@@ -385,15 +448,22 @@ def _gaps(rows: Sequence[Row], nomenclature: str | None, editions: Mapping[str, 
         stop = bounds[i + 1] if i + 1 < len(bounds) else OPEN
         # the snapshot that follows: the first day whose rows are in the edition of that day
         after = next((bounds[j] for j in range(i + 1, len(bounds)) if not carried[j]), None)
-        if after is None:
-            continue
         held = {r.code for r in rows if r.start <= start < r.stop}
-        following = [r.code for r in rows if r.start <= after < r.stop]
+        snapshot = after is not None
+        if after is not None:
+            following = [r.code for r in rows if r.start <= after < r.stop]
+        else:
+            basis = next((b for b, a, z in basis_eras(own) if a <= start < z), None)
+            bases = {editions[r.edition].basis for r in rows if r.start <= start < r.stop and r.edition in editions}
+            # codes of the day's basis that the rows' basis does not know: new lines, of unknown membership
+            older = frozenset().union(*(basis_codes.get(b, frozenset()) for b in bases))
+            new = basis_codes.get(basis, frozenset()) - older
+            following = sorted(new) if basis not in bases else []
         successors = frozenset(c for c in following if not any(c[:n] in held for n in range(2, len(c) + 1)))
         if gaps and gaps[-1].stop == start and gaps[-1].successors == successors:
-            gaps[-1] = Gap(gaps[-1].start, stop, successors)
+            gaps[-1] = Gap(gaps[-1].start, stop, successors, snapshot)
         elif successors:
-            gaps.append(Gap(start, stop, successors))
+            gaps.append(Gap(start, stop, successors, snapshot))
     return tuple(gaps)
 
 
@@ -459,13 +529,14 @@ def _events(release: Release) -> list[Event]:
 def _editions(release: Release) -> dict[str, Edition]:
     if "nomenclature_editions" not in release.tables:
         return {}
-    cols = ["edition_id", "nomenclature", "effective_date", "end_date", "lines_encoded"]
+    cols = ["edition_id", "nomenclature", "effective_date", "end_date", "lines_encoded", "hs_edition_id"]
     table = release.load("nomenclature_editions", backend="arrow", columns=cols)
-    ids, noms, flags = (table.column(c).to_pylist() for c in ("edition_id", "nomenclature", "lines_encoded"))
+    ids, noms, flags, bases = (
+        table.column(c).to_pylist() for c in ("edition_id", "nomenclature", "lines_encoded", "hs_edition_id")
+    )
     starts, stops = _ordinals(table.column("effective_date")), _ordinals(table.column("end_date"))
-    return {
-        i: Edition(i, n, a, z, bool(f)) for i, n, a, z, f in zip(ids, noms, starts, stops, flags, strict=True)
-    }
+    values = zip(ids, noms, starts, stops, flags, bases, strict=True)
+    return {i: Edition(i, n, a, z, bool(f), b) for i, n, a, z, f, b in values}
 
 
 def _lists(release: Release, editions: Mapping[str, Edition]) -> dict[str, ProductList]:
@@ -480,13 +551,23 @@ def _lists(release: Release, editions: Mapping[str, Edition]) -> dict[str, Produ
     grouped: dict[str, list[Row]] = {}
     for values in zip(ids, codes, eds, starts, stops, scopes, strict=True):
         grouped.setdefault(values[0], []).append(Row(*values[1:5], values[5] == "described-goods"))
-    out = {}
     cols = ["list_id", "imposing", "kind", "heading", "complete", "title"]
-    for r in _column_rows(release.load("product_lists", backend="arrow", columns=cols)):
+    metas = _column_rows(release.load("product_lists", backend="arrow", columns=cols))
+    # codes of 8 digits or more each side's lists name, by the HS basis of their edition
+    by_basis: dict[tuple[str, str | None], set[str]] = {}
+    for r in metas:
+        for row in grouped.get(r["list_id"], ()):
+            if len(row.code) >= 8 and row.edition in editions:
+                by_basis.setdefault((r["imposing"], editions[row.edition].basis), set()).add(row.code)
+    out = {}
+    for r in metas:
         rows = sorted(grouped.get(r["list_id"], ()), key=lambda row: (row.start, row.code))
         meta = (r["list_id"], r["imposing"], r["kind"], r["heading"], bool(r["complete"]), r["title"])
         columns = tuple(tuple(col) for col in zip(*rows, strict=True)) if rows else ((), (), (), (), ())
-        out[r["list_id"]] = ProductList(meta, columns, _gaps(rows, NOMENCLATURE.get(r["imposing"]), editions))
+        bases = {b: frozenset(c) for (imp, b), c in by_basis.items() if imp == r["imposing"]}
+        gaps = _gaps(rows, NOMENCLATURE.get(r["imposing"]), editions, bases)
+        of = {row.edition: editions[row.edition].basis for row in rows if row.edition in editions}
+        out[r["list_id"]] = ProductList(meta, columns, gaps, of)
     return out
 
 
@@ -547,7 +628,8 @@ def to_plain(idx: Index) -> tuple[Any, ...]:
         (
             (lst.list_id, lst.imposing, lst.kind, lst.heading, lst.complete, lst.title),
             lst.columns,
-            tuple((g.start, g.stop, tuple(sorted(g.successors))) for g in lst.gaps),
+            tuple((g.start, g.stop, tuple(sorted(g.successors)), g.snapshot) for g in lst.gaps),
+            tuple(lst.bases.items()),
         )
         for lst in idx.lists.values()
     )
@@ -569,8 +651,10 @@ def from_plain(plain: tuple[Any, ...]) -> Index:
         version=version,
         events=tuple(_event_of(v) for v in events),
         lists={
-            meta[0]: ProductList(meta, columns, tuple(Gap(a, z, frozenset(s)) for a, z, s in gaps))
-            for meta, columns, gaps in lists
+            meta[0]: ProductList(
+                meta, columns, tuple(Gap(a, z, frozenset(s), snap) for a, z, s, snap in gaps), dict(bases)
+            )
+            for meta, columns, gaps, bases in lists
         },
         editions={e[0]: Edition(*e) for e in editions},
         lines=Lines(lines),

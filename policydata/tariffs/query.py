@@ -28,7 +28,7 @@ from policydata.dates import parse_date
 from policydata.errors import InvalidArgumentError
 from policydata.schemas.jurisdictions import JURISDICTIONS
 from policydata.tariffs.coverage import Line
-from policydata.tariffs.events import NOMENCLATURE, OPEN, PROVISION_CHAPTERS, Index, LineRow, ordinal
+from policydata.tariffs.events import NOMENCLATURE, PROVISION_CHAPTERS, Index, LineRow, basis_eras, ordinal
 
 DateLike: TypeAlias = "dt.date | str"
 #: the ``query`` label of a question about every line of the schedule
@@ -188,17 +188,34 @@ def _encoded_lines(
     return out
 
 
-def _era_lines(index: Index, imposing: str, prefix: str) -> list[Line]:
-    """Lines the lists name (editions not encoded) below ``prefix``."""
-    codes = _under(index.era_codes(imposing), prefix) if prefix else list(index.era_codes(imposing))
+def _era_lines(index: Index, imposing: str, prefix: str, a: int, z: int) -> list[tuple[Line, tuple[int, int]]]:
+    """Lines the lists name (editions not encoded) below ``prefix`` and valid in ``[a, z)``. A code
+    of another HS basis than the edition of ``a`` is not a line of that edition: it is marked
+    ``unknown`` (lists that do not name it may cover it)."""
+    nom = NOMENCLATURE.get(imposing)
+    basis = index.basis_on(nom, a) if nom else None
+    known = index.era_lines(imposing)
+    codes = {c: v for c, v in known.items() if c.startswith(prefix) and v[0] < z and a < v[1]}
+    def line(code: str, bases: frozenset[str | None], rest: bool = False) -> Line:
+        # a code of another HS basis than the day's is not a line of the day's edition
+        other = basis not in bases
+        return Line(code, rest=rest, unknown=other, basis=min(bases, key=str) if other else None)
+
     if len(prefix) == 10:
-        return [Line(prefix)] if prefix in codes else []
+        return [(line(c, v[2]), (max(a, v[0]), min(z, v[1]))) for c, v in codes.items() if c == prefix]
     tens = {c for c in codes if len(c) == 10}
     parents = {c[:8] for c in tens}
-    out = [Line(c) for c in codes if len(c) != 10 and c not in parents]
-    out += [Line(c) for c in sorted(tens)]
-    out += [Line(p, rest=True) for p in sorted(parents)]
-    return sorted(out, key=lambda line: (line.code, line.rest))
+    out: list[tuple[Line, tuple[int, int]]] = []
+    for code, (start, stop, of) in codes.items():
+        if code in parents:
+            continue
+        out.append((line(code, of), (max(a, start), min(z, stop))))
+    for parent in parents:
+        start = min(codes[c][0] for c in tens if c.startswith(parent))
+        stop = max(codes[c][1] for c in tens if c.startswith(parent))
+        of = codes.get(parent, codes[min(c for c in tens if c.startswith(parent))])[2]
+        out.append((line(parent, of, rest=True), (max(a, start), min(z, stop))))
+    return sorted(out, key=lambda item: (item[0].code, item[0].rest))
 
 
 def lines(index: Index, imposing: str, q: Query, first: dt.date, last: dt.date | None = None) -> Lines:
@@ -218,7 +235,7 @@ def lines(index: Index, imposing: str, q: Query, first: dt.date, last: dt.date |
         if edition is not None and edition.encoded:
             here = _encoded_lines(index, imposing, prefix, a, z)
         elif nom is not None:
-            here = [(line, (a, z)) for line in _era_lines(index, imposing, prefix)]
+            here = _era_lines(index, imposing, prefix, a, z)
         else:
             here = []
         if not here:
@@ -240,18 +257,23 @@ def lines(index: Index, imposing: str, q: Query, first: dt.date, last: dt.date |
 
 
 def regimes(index: Index, imposing: str, first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
-    """Split ``[first, last]`` where the imposing side's nomenclature starts to be encoded."""
+    """Split ``[first, last]`` where the lines change kind: where the imposing side's nomenclature
+    starts to be encoded, and where the HS basis of its (unencoded) editions changes."""
     nom = NOMENCLATURE.get(imposing)
-    cut = index.first_encoded(nom) if nom else OPEN
     a, z = ordinal(first), ordinal(last)
-    if not a < cut <= z:
-        return [(first, last)]
-    return [(first, dt.date.fromordinal(cut - 1)), (dt.date.fromordinal(cut), last)]
+    cuts = set()
+    if nom is not None:
+        cuts = {s for _, s, _ in basis_eras(index.editions_of(nom))} | {index.first_encoded(nom)}
+    inside = sorted(c for c in cuts if a < c <= z)
+    bounds = [a, *inside, z + 1]
+    return [(dt.date.fromordinal(lo), dt.date.fromordinal(hi - 1)) for lo, hi in zip(bounds, bounds[1:], strict=False)]
 
 
-def mfn(index: Index, line: Line, day: int) -> tuple[str | None, float | None]:
+def mfn(index: Index, imposing: str, line: Line, day: int) -> tuple[str | None, float | None]:
     """The general (MFN) rate of a line on a day, as published and as a percentage where purely ad
-    valorem; (None, None) where no encoded edition gives it."""
+    valorem; (None, None) where no encoded edition gives it (the lines encoded are the US HTS)."""
+    if NOMENCLATURE.get(imposing) != "HTS" or line.unknown:
+        return None, None
     for row in index.lines.rows(line.code[:8]):
         if row.start <= day < row.stop:
             return row.general_rate, row.mfn_pct

@@ -50,6 +50,8 @@ APPLIES: Status = "applies"
 MAY: Status = "may apply"
 NOT: Status = "does not apply"
 EXCLUDED: Status = "excluded"
+#: doubts about a line's membership of a list that lists naming no common line cannot both resolve to "on"
+_MEMBERSHIP_DOUBTS = frozenset({Reason.EDITION_NOT_COVERED, Reason.CODE_NOT_IN_EDITION})
 #: readings beyond this many are not enumerated one by one (the bounds then come from each
 #: layer alone); no line of the real data comes close
 MAX_READINGS = 1 << 14
@@ -100,6 +102,8 @@ class Engine:
     instead: frozenset[str] = field(init=False)
     memo: dict[tuple[object, ...], Outcome] = field(default_factory=dict, init=False)
     _active: dict[int, tuple[Event, ...]] = field(default_factory=dict, init=False)
+    _names: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict, init=False)
+    _prefix_sets: dict[int, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.families = rules.families(self.pair, self.index)
@@ -132,6 +136,40 @@ class Engine:
         found.discard(OPEN)
         return sorted(found)
 
+    def disjoint(self, a: str, b: str, day: int) -> bool:
+        """Whether the product lists of events ``a`` and ``b`` name no common line on ``day``
+        (counting the successors a gap makes doubtful)."""
+        first, second = (self._named(a, day), self._named(b, day))
+        if first is None or second is None:
+            return False
+        small, big = sorted((first, second), key=len)
+        prefixes = self._prefixes(big)
+        return not any(c in prefixes or any(c[:n] in big for n in range(2, len(c))) for c in small)
+
+    def _named(self, event_id: str, day: int) -> frozenset[str] | None:
+        event = self.pair.events[event_id]
+        lists = [self.index.lists[i] for i in event.lists if i in self.index.lists]
+        products = [lst for lst in lists if lst.kind == "products"]
+        if not products:
+            return None
+        key = (event_id, day)
+        if key not in self._names:
+            found: set[str] = set()
+            for lst in products:
+                codes, _, starts, stops, _ = lst.columns
+                found.update(c for c, a, z in zip(codes, starts, stops, strict=True) if a <= day < z)
+                gap = lst.gap_on(day)
+                if gap is not None and gap.snapshot:
+                    found.update(gap.successors)
+            self._names[key] = frozenset(found)
+        return self._names[key]
+
+    def _prefixes(self, codes: frozenset[str]) -> frozenset[str]:
+        key = id(codes)
+        if key not in self._prefix_sets:
+            self._prefix_sets[key] = (codes, frozenset(c[:n] for c in codes for n in range(2, len(c) + 1)))
+        return self._prefix_sets[key][1]
+
     def codes(self, line: cov.Line, day: int) -> dict[str, int]:
         """Scalar cover codes of every event in force on ``day`` for ``line``."""
         return {e.event_id: cov.event_level(self.index, e, line, day) for e in self.active(day)}
@@ -154,13 +192,34 @@ class _Evaluation:
         self.states: dict[str, LayerState] = {}
         self.cands: dict[str, Event] = {}
         self.noted: dict[str, frozenset[Reason]] = {}
-        self.groups: list[tuple[list[str], Reason]] = []
+        self.groups: list[tuple[list[str], Reason | None]] = []
         self._collect(exporter)
         self._one_heading()
         if exporter is None:
             exporters = sorted(i for i, e in self.cands.items() if e.exporter is not None)
             if exporters:
                 self.groups.append((exporters, Reason.EXPORTER_SPECIFIC))
+        self._disjoint_lists()
+
+    def _disjoint_lists(self) -> None:
+        """Events whose lists name no common line on the day exclude each other for a line whose
+        membership is unknown (a code of another edition): it is on at most one of them."""
+        grouped = {g for members, _ in self.groups for g in members}
+        doubtful = [
+            i
+            for i in sorted(self.cands)
+            if i not in grouped
+            and self.codes[i] & LEVEL == MAYBE
+            and cov.reasons(self.codes[i]) - NOTED <= _MEMBERSHIP_DOUBTS
+        ]
+        clusters: list[list[str]] = []
+        for i in doubtful:
+            home = next((c for c in clusters if all(self.engine.disjoint(i, j, self.day) for j in c)), None)
+            if home is None:
+                clusters.append([i])
+            else:
+                home.append(i)
+        self.groups += [(c, None) for c in clusters if len(c) > 1]
 
     def _collect(self, exporter: str | None) -> None:
         for e in self.engine.active(self.day):
@@ -201,7 +260,11 @@ class _Evaluation:
                 self.noted[e.event_id] = noted
 
     def _one_heading(self) -> None:
-        """Events sharing a product list count once (rules.ONE_HEADING)."""
+        """Events sharing a product list (or a heading, at one rate) count once (rules.ONE_HEADING).
+
+        The group that holds the line is the one whose ``tariff_event_products`` names it; else any
+        group that names no products of its own (groups that name other products hold those).
+        """
         seen: set[str] = set()
         for event_id in sorted(self.cands):
             group = sorted({event_id} | (self.pair.groups.get(event_id, frozenset()) & self.cands.keys()))
@@ -209,15 +272,19 @@ class _Evaluation:
                 continue
             seen.update(group)
             attributed = [g for g in group if self.codes[g] & ATTRIBUTED]
-            pool = sorted(attributed or group, key=lambda g: (self.codes[g] & LEVEL != YES, g))
+            pool = attributed or [g for g in group if not self.cands[g].codes] or group
+            pool = sorted(pool, key=lambda g: (self.codes[g] & LEVEL != YES, g))
             for g in group:
                 if g not in pool:
                     self._drop(g, pool)
-            if len({self.cands[g].rate for g in pool}) == 1:
-                for g in pool[1:]:
-                    self._drop(g, pool[:1])
-            else:
+            if len({self.cands[g].rate for g in pool}) > 1:
                 self.groups.append((pool, Reason.HEADING_GROUP))
+                continue
+            for g in pool[1:]:
+                self._drop(g, pool[:1])
+            if len(pool) > 1:
+                # one duty whichever group holds the line: noted on the one counted
+                self.noted[pool[0]] = self.noted[pool[0]] | {Reason.HEADING_GROUP}
 
     def _drop(self, event_id: str, kept: Sequence[str]) -> None:
         del self.cands[event_id]
@@ -333,8 +400,8 @@ class _Evaluation:
             why = set(self.noted[i])
             if code & LEVEL == MAYBE:
                 why |= cov.reasons(code) - NOTED
-            if i in grouped:
-                why.add(grouped[i])
+            if grouped.get(i) is not None:
+                why.add(grouped[i])  # type: ignore[arg-type]
             by = tuple(sorted({w for w, _ in displaced[i]}))
             used = tuple(sorted({r for _, r in displaced[i]}))
             status: Status = APPLIES if always[i] and ever[i] else MAY if ever[i] else NOT

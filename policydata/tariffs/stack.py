@@ -204,6 +204,8 @@ def describe(state: LayerState) -> str:
     """What a layer's status and reasons mean, in words."""
     doubts = [REASON_DOC[r] for r in sorted(state.reasons) if r not in NOTED and r is not Reason.DISPLACED_IF]
     notes = [REASON_DOC[r] for r in sorted(state.reasons) if r in NOTED]
+    if state.status == APPLIES and Reason.HEADING_GROUP in state.reasons:
+        notes.insert(0, "one duty for the groups of its heading; the data does not say which group holds the line")
     by = ", ".join(state.by)
     used = "; ".join(rules.DOCS.get(r, r) for r in state.rules)
     if state.status == EXCLUDED:
@@ -339,11 +341,11 @@ def _layer(
 
 
 def _answers(
-    idx: Index, lines: Sequence[Line], outcomes: Sequence[Outcome], day: int
+    idx: Index, imposing: str, lines: Sequence[Line], outcomes: Sequence[Outcome], day: int
 ) -> tuple[LineAnswer, ...]:
     out = []
     for line, outcome in zip(lines, outcomes, strict=True):
-        text, pct = q.mfn(idx, line, day) if not line.unknown else (None, None)
+        text, pct = q.mfn(idx, imposing, line, day)
         out.append(LineAnswer(line.code, line.rest, outcome.sure, outcome.upper, text, pct))
     return tuple(out)
 
@@ -411,7 +413,7 @@ def rate_stack(
     found = q.lines(idx, imp, question, first)
     day = ordinal(first)
     outcomes = _outcomes(eng, found.lines, day, exporter)
-    answers = _answers(idx, found.lines, outcomes, day)
+    answers = _answers(idx, imp, found.lines, outcomes, day)
     mfn = _uniform([a.mfn_pct for a in answers])
     totals = [a.total_pct for a in answers]
     uppers = [a.total_upper_pct for a in answers]
