@@ -111,9 +111,15 @@ def _draw(
     widths = {"solid": 2.4, "dashed": 1.3, "thin": 1.1}
     dashes = {"solid": "-", "dashed": (0, (4, 2)), "thin": (0, (1, 1.5))}
     ax.step(
-        xs, ys, where="post", color=colour, linewidth=widths[style], linestyle=dashes[style],
-        alpha=1.0 if style == "solid" else 0.75, label=label,
-    )  # fmt: skip
+        xs,
+        ys,
+        where="post",
+        color=colour,
+        linewidth=widths[style],
+        linestyle=dashes[style],
+        alpha=1.0 if style == "solid" else 0.75,
+        label=label,
+    )
 
 
 def _mark(ax: Axes, changes: Sequence[_Change], colour: str, lo: float, hi: float) -> None:
@@ -134,11 +140,23 @@ def _mark(ax: Axes, changes: Sequence[_Change], colour: str, lo: float, hi: floa
             lift += 13.0
         placed.append((x, c.step.value + lift * ymax / 300))
         ax.annotate(
-            str(c.number), (x, c.step.value), xytext=(0, lift), textcoords="offset points", ha="center",
-            va="bottom", fontsize=7.5, fontweight="bold", color="white",
-            bbox={"boxstyle": "circle,pad=0.18", "facecolor": colour if c.solid else "#666666", "edgecolor": "none"},
-            arrowprops={"arrowstyle": "-", "color": "#999999", "linewidth": 0.6} if lift > 6 else None, zorder=5,
-        )  # fmt: skip
+            str(c.number),
+            (x, c.step.value),
+            xytext=(0, lift),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+            fontweight="bold",
+            color="white",
+            bbox={
+                "boxstyle": "circle,pad=0.18",
+                "facecolor": colour if c.solid else "#666666",
+                "edgecolor": "none",
+            },
+            arrowprops={"arrowstyle": "-", "color": "#999999", "linewidth": 0.6} if lift > 6 else None,
+            zorder=5,
+        )
 
 
 def _busiest(days: Sequence[dt.date], first: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
@@ -175,12 +193,13 @@ def _panel(frame: pd.DataFrame, k: int, schedule: pd.DataFrame | None) -> _Panel
     else:
         solid, dashed = _steps(frame, TOTAL), _steps(frame, TOTAL_UPPER)
         labels = (f"{frame['query'].iloc[0]}: lowest duty (every reading)", "highest single reading")
+    upper: list[_Step] | None = dashed
     if [s.value for s in dashed] == [s.value for s in solid]:
-        dashed = None
+        upper = None
     share = _steps(frame, SHARE) if generic else None
     avg = _steps(schedule, MEAN) if schedule is not None else None
     colour = COLOURS[k % len(COLOURS)]
-    return _Panel(frame, colour, solid, dashed, labels, _changes(frame, solid, dashed), share, avg)
+    return _Panel(frame, colour, solid, upper, labels, _changes(frame, solid, upper), share, avg)
 
 
 def _check(timelines: Sequence[pd.DataFrame]) -> None:
@@ -190,7 +209,8 @@ def _check(timelines: Sequence[pd.DataFrame]) -> None:
         missing = [c for c in TIMELINE_COLUMNS if c not in frame.columns]
         if missing or frame.empty:
             raise InvalidArgumentError(
-                f"A frame to draw is not a rate timeline (empty, or missing columns {', '.join(missing) or 'none'}).",
+                "A frame to draw is not a rate timeline (empty, or missing columns "
+                f"{', '.join(missing) or 'none'}).",
                 hint="Pass frames returned by policydata.tariffs.rate_timeline.",
             )
 
@@ -260,9 +280,15 @@ def _key(key: Axes, p: _Panel, rows: int) -> None:
     for i, c in enumerate(p.changes):
         col, row = divmod(i, rows)
         key.text(
-            col / 3, 1 - row / rows, f"{c.number:>2}  {c.step.start:%Y-%m-%d}  {c.step.value:>6.4g}%  {_clip(c.text, 38)}",
-            va="top", ha="left", fontsize=7.5, family="monospace", color=p.colour if c.solid else "#444444",
-        )  # fmt: skip
+            col / 3,
+            1 - row / rows,
+            f"{c.number:>2}  {c.step.start:%Y-%m-%d}  {c.step.value:>6.4g}%  {_clip(c.text, 38)}",
+            va="top",
+            ha="left",
+            fontsize=7.5,
+            family="monospace",
+            color=p.colour if c.solid else "#444444",
+        )
 
 
 def _direction(
@@ -383,7 +409,8 @@ def plot_timelines(
         fontweight="bold",
     )
     note = (
-        "Statutory additional ad valorem rates on top of ordinary (MFN) duties. Averages are simple, unweighted "
+        "Statutory additional ad valorem rates on top of ordinary (MFN) duties. Averages are simple, "
+        "unweighted "
         "averages over tariff lines: trade weights are not in the data. Numbered: each change of a line "
         "(coloured: solid line; grey: dashed line only) and the events that caused it."
     )

@@ -19,6 +19,7 @@ US on China, with product lists by tariff line (percent ad valorem, additional):
 * TEST-AUTOS   25% (Section 232, 9903.94.01) from 2099-05-01 on 8703.80.00.
 * TEST-POSTAL  60% instead of every other duty on postal shipments (list not encoded) from 2099-06-01.
 * TEST-UNENC   15% (Section 201) on a list that is not encoded, 2099-08-01 to 2099-09-01.
+* TEST-122     10% (Section 122) on all goods (no exception list), 2099-11-01 to 2099-12-01.
 * TEST-NEVER   100% never in force; TEST-RULING a ruling on 2099-07-01.
 
 The HTS lines (HTS-2099-BASIC from 2099-01-01, HTS-2099-REV-1 from 2099-07-01): 9503.00.00 (Free,
@@ -89,58 +90,196 @@ IEEPA = {"authority": "us-ieepa"}
 S232 = {"authority": "us-section-232"}
 EVENTS = [
     event(US + "301", rate_pct=25, effective_date="2097-07-01", hts_heading="9903.88.03"),
-    event(US + "EXCL", action="exclude", combines="excludes", amends_event_id=US + "301",
-          effective_date="2099-01-01", end_date="2099-12-01", status="ended", hts_heading="9903.88.69"),
+    event(
+        US + "EXCL",
+        action="exclude",
+        combines="excludes",
+        amends_event_id=US + "301",
+        effective_date="2099-01-01",
+        end_date="2099-12-01",
+        status="ended",
+        hts_heading="9903.88.69",
+    ),
     event(US + "REVIEW", rate_pct=100, effective_date="2099-03-01", hts_heading="9903.91.03"),
-    event(US + "FENT", **IEEPA, coverage="all-goods", products_encoded=False, rate_pct=20,
-          effective_date="2099-02-01"),
-    event(US + "RECIP", **IEEPA, coverage="all-except-listed", rate_pct=10, effective_date="2099-04-01",
-          end_date="2099-10-01", status="ended"),
-    event(US + "RECIP-ELEC", **IEEPA, action="exclude", combines="excludes", amends_event_id=US + "RECIP",
-          effective_date="2099-04-01", end_date="2099-10-01", status="ended"),
+    event(
+        US + "FENT",
+        **IEEPA,
+        coverage="all-goods",
+        products_encoded=False,
+        rate_pct=20,
+        effective_date="2099-02-01",
+    ),
+    event(
+        US + "RECIP",
+        **IEEPA,
+        coverage="all-except-listed",
+        rate_pct=10,
+        effective_date="2099-04-01",
+        end_date="2099-10-01",
+        status="ended",
+    ),
+    event(
+        US + "RECIP-ELEC",
+        **IEEPA,
+        action="exclude",
+        combines="excludes",
+        amends_event_id=US + "RECIP",
+        effective_date="2099-04-01",
+        end_date="2099-10-01",
+        status="ended",
+    ),
     event(US + "STEEL", **S232, rate_pct=25, effective_date="2099-02-01", hts_heading="9903.81.87"),
     event(US + "AUTOS", **S232, rate_pct=25, effective_date="2099-05-01", hts_heading="9903.94.01"),
-    event(US + "POSTAL", **IEEPA, combines="instead", products_encoded=False, rate_pct=60,
-          effective_date="2099-06-01"),
-    event(US + "UNENC", authority="us-section-201", products_encoded=False, rate_pct=15,
-          effective_date="2099-08-01", end_date="2099-09-01", status="ended"),
+    event(
+        US + "POSTAL",
+        **IEEPA,
+        combines="instead",
+        products_encoded=False,
+        rate_pct=60,
+        effective_date="2099-06-01",
+    ),
+    event(
+        US + "122",
+        authority="us-section-122",
+        coverage="all-except-listed",
+        rate_pct=10,
+        effective_date="2099-11-01",
+        end_date="2099-12-01",
+        status="ended",
+    ),
+    event(
+        US + "UNENC",
+        authority="us-section-201",
+        products_encoded=False,
+        rate_pct=15,
+        effective_date="2099-08-01",
+        end_date="2099-09-01",
+        status="ended",
+    ),
     event(US + "NEVER", coverage="all-goods", products_encoded=False, rate_pct=100, status="never-in-force"),
-    event(US + "RULING", authority="court", action="ruling", combines="none", coverage="not-applicable",
-          products_encoded=False, effective_date="2099-07-01"),
-    event(EU + "A", coverage="all-goods", products_encoded=False, rate_pct=10, effective_date="2099-01-10",
-          end_date="2099-03-01", status="superseded"),
-    event(EU + "A2", action="increase", combines="replaces", amends_event_id=EU + "A", coverage="all-goods",
-          products_encoded=False, rate_pct=20, effective_date="2099-03-01", end_date="2099-05-01",
-          status="superseded"),
-    event(EU + "A-SUSP", action="suspend", combines="replaces", amends_event_id=EU + "A2", coverage="all-goods",
-          products_encoded=False, rate_pct=0, effective_date="2099-05-01", end_date="2099-07-01",
-          status="superseded"),
-    event(EU + "A3", action="increase", combines="replaces", amends_event_id=EU + "A-SUSP", coverage="all-goods",
-          products_encoded=False, rate_pct=20, effective_date="2099-07-01"),
-    event(EU + "X", action="exclude", combines="excludes", amends_event_id=EU + "A", effective_date="2099-02-01",
-          end_date="2099-06-01", status="ended"),
+    event(
+        US + "RULING",
+        authority="court",
+        action="ruling",
+        combines="none",
+        coverage="not-applicable",
+        products_encoded=False,
+        effective_date="2099-07-01",
+    ),
+    event(
+        EU + "A",
+        coverage="all-goods",
+        products_encoded=False,
+        rate_pct=10,
+        effective_date="2099-01-10",
+        end_date="2099-03-01",
+        status="superseded",
+    ),
+    event(
+        EU + "A2",
+        action="increase",
+        combines="replaces",
+        amends_event_id=EU + "A",
+        coverage="all-goods",
+        products_encoded=False,
+        rate_pct=20,
+        effective_date="2099-03-01",
+        end_date="2099-05-01",
+        status="superseded",
+    ),
+    event(
+        EU + "A-SUSP",
+        action="suspend",
+        combines="replaces",
+        amends_event_id=EU + "A2",
+        coverage="all-goods",
+        products_encoded=False,
+        rate_pct=0,
+        effective_date="2099-05-01",
+        end_date="2099-07-01",
+        status="superseded",
+    ),
+    event(
+        EU + "A3",
+        action="increase",
+        combines="replaces",
+        amends_event_id=EU + "A-SUSP",
+        coverage="all-goods",
+        products_encoded=False,
+        rate_pct=20,
+        effective_date="2099-07-01",
+    ),
+    event(
+        EU + "X",
+        action="exclude",
+        combines="excludes",
+        amends_event_id=EU + "A",
+        effective_date="2099-02-01",
+        end_date="2099-06-01",
+        status="ended",
+    ),
     event(EU + "B", rate_pct=25, effective_date="2099-01-20", end_date="2099-04-01", status="ended"),
     event(EU + "C", rate_pct=15, products_encoded=False, effective_date="2099-02-15"),
     event(EU + "D", rate_pct=50, effective_date="2099-03-10"),
     event(EU + "CO-A", rate_pct=17, effective_date="2099-10-01", exporter="Alpha Motors"),
     event(EU + "CO-B", rate_pct=35.3, effective_date="2099-10-01", exporter="Beta Group"),
     event(EU + "N", coverage="all-goods", products_encoded=False, rate_pct=100, status="never-in-force"),
-    event(EU + "R", authority="court", action="ruling", combines="none", coverage="not-applicable",
-          products_encoded=False, effective_date="2099-07-01"),
+    event(
+        EU + "R",
+        authority="court",
+        action="ruling",
+        combines="none",
+        coverage="not-applicable",
+        products_encoded=False,
+        effective_date="2099-07-01",
+    ),
     event(CN + "K", rate_pct=25, effective_date="2099-01-10", end_date="2099-04-01", status="superseded"),
-    event(CN + "K2", action="suspend", combines="replaces", amends_event_id=CN + "K", rate_pct=10,
-          effective_date="2099-04-01", end_date="2099-08-01", status="superseded"),
-    event(CN + "K3", action="increase", combines="replaces", amends_event_id=CN + "K2", rate_pct=25,
-          effective_date="2099-08-01"),
-    event(CN + "L", coverage="all-goods", products_encoded=False, rate_pct=15, effective_date="2099-02-01",
-          end_date="2099-03-01", status="ended"),
-    event(CN + "O", action="decrease", combines="overrides", amends_event_id=CN + "K3", rate_pct=5,
-          effective_date="2099-09-01"),
+    event(
+        CN + "K2",
+        action="suspend",
+        combines="replaces",
+        amends_event_id=CN + "K",
+        rate_pct=10,
+        effective_date="2099-04-01",
+        end_date="2099-08-01",
+        status="superseded",
+    ),
+    event(
+        CN + "K3",
+        action="increase",
+        combines="replaces",
+        amends_event_id=CN + "K2",
+        rate_pct=25,
+        effective_date="2099-08-01",
+    ),
+    event(
+        CN + "L",
+        coverage="all-goods",
+        products_encoded=False,
+        rate_pct=15,
+        effective_date="2099-02-01",
+        end_date="2099-03-01",
+        status="ended",
+    ),
+    event(
+        CN + "O",
+        action="decrease",
+        combines="overrides",
+        amends_event_id=CN + "K3",
+        rate_pct=5,
+        effective_date="2099-09-01",
+    ),
     event(CN + "M", coverage="all-goods", products_encoded=False, rate_pct=5, effective_date="2099-09-15"),
-    event(CN + "Q", combines="instead", rate_pct=40, effective_date="2099-10-01", end_date="2099-11-01",
-          status="ended"),
+    event(
+        CN + "Q",
+        combines="instead",
+        rate_pct=40,
+        effective_date="2099-10-01",
+        end_date="2099-11-01",
+        status="ended",
+    ),
     event(CN + "P", combines="instead", products_encoded=False, rate_pct=60, effective_date="2099-10-01"),
-]  # fmt: skip
+]
 PRODUCTS = [
     (EU + "X", "8703"),
     (EU + "B", "8541"),
@@ -163,36 +302,69 @@ EDITIONS = [
 ]
 #: (code, general rate, mfn_pct) of lines valid in both encoded editions
 LINES = [
-    ("95030000", "Free", "0"), ("9503000011", "", ""), ("9503000090", "", ""),
-    ("42022130", "5.3%", "5.3"), ("42022160", "10%", "10"), ("4202219000", "", ""),
-    ("84864000", "Free", "0"), ("8486400030", "", ""), ("8486400090", "", ""),
-    ("87038000", "2.5%", "2.5"), ("72085100", "Free", "0"), ("73089095", "5.3%", "5.3"),
-    ("85171300", "Free", "0"), ("22042100", "6.3¢/liter", ""), ("94035000", "Free", "0"),
-]  # fmt: skip
+    ("95030000", "Free", "0"),
+    ("9503000011", "", ""),
+    ("9503000090", "", ""),
+    ("42022130", "5.3%", "5.3"),
+    ("42022160", "10%", "10"),
+    ("4202219000", "", ""),
+    ("84864000", "Free", "0"),
+    ("8486400030", "", ""),
+    ("8486400090", "", ""),
+    ("87038000", "2.5%", "2.5"),
+    ("72085100", "Free", "0"),
+    ("73089095", "5.3%", "5.3"),
+    ("85171300", "Free", "0"),
+    ("22042100", "6.3¢/liter", ""),
+    ("94035000", "Free", "0"),
+]
 #: (list id, kind, heading, rows: (code, edition, from, to, described))
 LISTS = [
-    ("USA-TEST-301", "products", "9903.88.03", [
-        *((c, "HTS-2097", "2097-07-01", "2099-01-01", False) for c in ("42022130", "42022190", "84864000", "87038000")),
-        *((c, BASIC, "2099-01-01", "", False) for c in ("42022130", "42022160", "42022190", "84864000")),
-        ("87038000", BASIC, "2099-01-01", "2099-06-01", False),
-    ]),
-    ("USA-TEST-EXCL", "exclusions", "9903.88.69", [
-        ("8486400030", BASIC, "2099-01-01", "2099-12-01", False),
-        ("4202219000", BASIC, "2099-01-01", "2099-12-01", True),
-    ]),
+    (
+        "USA-TEST-301",
+        "products",
+        "9903.88.03",
+        [
+            *(
+                (c, "HTS-2097", "2097-07-01", "2099-01-01", False)
+                for c in ("42022130", "42022190", "84864000", "87038000")
+            ),
+            *((c, BASIC, "2099-01-01", "", False) for c in ("42022130", "42022160", "42022190", "84864000")),
+            ("87038000", BASIC, "2099-01-01", "2099-06-01", False),
+        ],
+    ),
+    (
+        "USA-TEST-EXCL",
+        "exclusions",
+        "9903.88.69",
+        [
+            ("8486400030", BASIC, "2099-01-01", "2099-12-01", False),
+            ("4202219000", BASIC, "2099-01-01", "2099-12-01", True),
+        ],
+    ),
     ("USA-TEST-REVIEW", "products", "9903.91.03", [("87038000", BASIC, "2099-03-01", "", False)]),
-    ("USA-TEST-ANNEX", "exceptions", "9903.01.32", [
-        ("22042100", BASIC, "2099-04-01", "", False),
-        ("84864000", BASIC, "2099-04-01", "", True),
-    ]),
+    (
+        "USA-TEST-ANNEX",
+        "exceptions",
+        "9903.01.32",
+        [
+            ("22042100", BASIC, "2099-04-01", "", False),
+            ("84864000", BASIC, "2099-04-01", "", True),
+        ],
+    ),
     ("USA-TEST-ELEC", "exceptions", "9903.01.32", [("8517", BASIC, "2099-04-01", "", False)]),
-    ("USA-TEST-STEEL", "products", "9903.81.87", [
-        ("7208", BASIC, "2099-02-01", "", False),
-        ("73089095", BASIC, "2099-02-01", "", True),
-        ("87038000", BASIC, "2099-02-01", "", True),
-    ]),
+    (
+        "USA-TEST-STEEL",
+        "products",
+        "9903.81.87",
+        [
+            ("7208", BASIC, "2099-02-01", "", False),
+            ("73089095", BASIC, "2099-02-01", "", True),
+            ("87038000", BASIC, "2099-02-01", "", True),
+        ],
+    ),
     ("USA-TEST-AUTOS", "products", "9903.94.01", [("87038000", BASIC, "2099-05-01", "", False)]),
-]  # fmt: skip
+]
 EVENT_LISTS = [
     (US + "301", "USA-TEST-301"),
     (US + "EXCL", "USA-TEST-EXCL"),
@@ -214,20 +386,56 @@ def _write(path: Path, name: str, rows: list[dict[str, Any]]) -> None:
 
 def _nomenclature() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     editions = [
-        {"edition_id": e, "nomenclature": "HTS", "title": f"Synthetic {e}", "effective_date": a, "end_date": z,
-         "lines_encoded": str(enc).lower(), "source_id": SOURCE}
+        {
+            "edition_id": e,
+            "nomenclature": "HTS",
+            "title": f"Synthetic {e}",
+            "effective_date": a,
+            "end_date": z,
+            "lines_encoded": str(enc).lower(),
+            "source_id": SOURCE,
+        }
         for e, a, z, enc in EDITIONS
-    ]  # fmt: skip
+    ]
     lines = [
-        {"nomenclature": "HTS", "code": code, "valid_from": "2099-01-01", "valid_to": "", "first_edition": BASIC,
-         "last_edition": REV1, "description": "Synthetic line", "general_rate": rate, "mfn_pct": pct}
+        {
+            "nomenclature": "HTS",
+            "code": code,
+            "valid_from": "2099-01-01",
+            "valid_to": "",
+            "first_edition": BASIC,
+            "last_edition": REV1,
+            "description": "Synthetic line",
+            "general_rate": rate,
+            "mfn_pct": pct,
+        }
         for code, rate, pct in LINES
-    ]  # fmt: skip
+    ]
     # 4202.21.90: 9% in the basic edition, 10% from revision 1
-    lines.append({"nomenclature": "HTS", "code": "42022190", "valid_from": "2099-01-01", "valid_to": "2099-07-01",
-                  "first_edition": BASIC, "last_edition": BASIC, "general_rate": "9%", "mfn_pct": "9"})
-    lines.append({"nomenclature": "HTS", "code": "42022190", "valid_from": "2099-07-01", "valid_to": "",
-                  "first_edition": REV1, "last_edition": REV1, "general_rate": "10%", "mfn_pct": "10"})  # fmt: skip
+    lines.append(
+        {
+            "nomenclature": "HTS",
+            "code": "42022190",
+            "valid_from": "2099-01-01",
+            "valid_to": "2099-07-01",
+            "first_edition": BASIC,
+            "last_edition": BASIC,
+            "general_rate": "9%",
+            "mfn_pct": "9",
+        }
+    )
+    lines.append(
+        {
+            "nomenclature": "HTS",
+            "code": "42022190",
+            "valid_from": "2099-07-01",
+            "valid_to": "",
+            "first_edition": REV1,
+            "last_edition": REV1,
+            "general_rate": "10%",
+            "mfn_pct": "10",
+        }
+    )
     return editions, lines
 
 
@@ -235,14 +443,29 @@ def _lists() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str,
     lists, members = [], []
     for list_id, kind, heading, rows in LISTS:
         lists.append(
-            {"list_id": list_id, "imposing": "USA", "title": f"Synthetic list {list_id}", "heading": heading,
-             "kind": kind, "code_level": "mixed", "complete": "true", "source_id": SOURCE}
-        )  # fmt: skip
+            {
+                "list_id": list_id,
+                "imposing": "USA",
+                "title": f"Synthetic list {list_id}",
+                "heading": heading,
+                "kind": kind,
+                "code_level": "mixed",
+                "complete": "true",
+                "source_id": SOURCE,
+            }
+        )
         for code, edition, start, stop, described in rows:
             members.append(
-                {"list_id": list_id, "code": code, "edition_id": edition, "valid_from": start, "valid_to": stop,
-                 "scope": "described-goods" if described else "whole-line", "source_id": SOURCE}
-            )  # fmt: skip
+                {
+                    "list_id": list_id,
+                    "code": code,
+                    "edition_id": edition,
+                    "valid_from": start,
+                    "valid_to": stop,
+                    "scope": "described-goods" if described else "whole-line",
+                    "source_id": SOURCE,
+                }
+            )
     links = [{"event_id": e, "list_id": lst, "source_id": SOURCE} for e, lst in EVENT_LISTS]
     return lists, members, links
 
@@ -255,7 +478,8 @@ def write_sources(folder: Path) -> None:
         for e, c in PRODUCTS
     ]
     sector_codes = [
-        {"sector_id": SECTOR, "classification": "HS2022", "code": c, "match": "partial"} for c in ("8541", "8542")
+        {"sector_id": SECTOR, "classification": "HS2022", "code": c, "match": "partial"}
+        for c in ("8541", "8542")
     ]
     citations = [{"table": "tariff_events", "record_id": e["event_id"], "source_id": SOURCE} for e in EVENTS]
     citations += [
@@ -267,18 +491,31 @@ def write_sources(folder: Path) -> None:
         for r in sector_codes
     ]
     source = {
-        "source_id": SOURCE, "title": "Synthetic test source", "publisher": "policydata tests",
-        "url": "https://example.org/synthetic", "language": "en", "kind": "research", "checked": "true",
-    }  # fmt: skip
+        "source_id": SOURCE,
+        "title": "Synthetic test source",
+        "publisher": "policydata tests",
+        "url": "https://example.org/synthetic",
+        "language": "en",
+        "kind": "research",
+        "checked": "true",
+    }
     editions, lines = _nomenclature()
     lists, members, links = _lists()
     tables = {
-        "sources": [source], "policies": [], "policy_sectors": [],
+        "sources": [source],
+        "policies": [],
+        "policy_sectors": [],
         "sectors": [{"sector_id": SECTOR, "scheme": "SEI", "name_en": "Test sector"}],
-        "sector_codes": sector_codes, "tariff_events": EVENTS, "tariff_event_products": products,
-        "citations": citations, "nomenclature_editions": editions, "tariff_lines": lines,
-        "product_lists": lists, "product_list_lines": members, "product_list_counts": [],
+        "sector_codes": sector_codes,
+        "tariff_events": EVENTS,
+        "tariff_event_products": products,
+        "citations": citations,
+        "nomenclature_editions": editions,
+        "tariff_lines": lines,
+        "product_lists": lists,
+        "product_list_lines": members,
+        "product_list_counts": [],
         "tariff_event_lists": links,
-    }  # fmt: skip
+    }
     for name, rows in tables.items():
         _write(folder / f"{name}.csv", name, rows)

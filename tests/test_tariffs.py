@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from _tariffs_support import CN, EU, SECTOR, US, write_sources
+from test_tariffs_engine import agree, days_of
 
 from policydata import settings
 from policydata.errors import InvalidArgumentError
@@ -46,61 +47,218 @@ CASES = [
     # a Section 232 line (heading 7208) and the fentanyl duty stack
     ("USA", "CHN", "2099-02-15", "72085100", None, {US + "FENT": (20, A), US + "STEEL": (25, A)}, 45, 45),
     # ... and the reciprocal duty does not apply to it (EO 14257 s.3(b))
-    ("USA", "CHN", "2099-04-15", "72085100", None,
-     {US + "FENT": (20, A), US + "STEEL": (25, A), US + "RECIP": (10, N)}, 45, 45),
+    (
+        "USA",
+        "CHN",
+        "2099-04-15",
+        "72085100",
+        None,
+        {US + "FENT": (20, A), US + "STEEL": (25, A), US + "RECIP": (10, N)},
+        45,
+        45,
+    ),
     # a derivative (described goods): 232 or the reciprocal duty, never both
-    ("USA", "CHN", "2099-04-15", "73089095", None,
-     {US + "FENT": (20, A), US + "STEEL": (25, M), US + "RECIP": (10, M)}, 30, 45),
+    (
+        "USA",
+        "CHN",
+        "2099-04-15",
+        "73089095",
+        None,
+        {US + "FENT": (20, A), US + "STEEL": (25, M), US + "RECIP": (10, M)},
+        30,
+        45,
+    ),
     # electronics: taken out of the reciprocal duty by the exclusion of heading 8517
     ("USA", "CHN", "2099-04-15", "85171300", None, {US + "FENT": (20, A), US + "RECIP": (10, X)}, 20, 20),
     # an Annex II line: on the reciprocal duty's exception list
     ("USA", "CHN", "2099-04-15", "22042100", None, {US + "FENT": (20, A), US + "RECIP": (10, N)}, 20, 20),
     # an HTS8 line answered per statistical line: .0030 is excluded from TEST-301, .0090 is not
-    ("USA", "CHN", "2099-04-15", "84864000", None,
-     {US + "FENT": (20, A), US + "301": (25, M), US + "RECIP": (10, A)}, 30, 55),
+    (
+        "USA",
+        "CHN",
+        "2099-04-15",
+        "84864000",
+        None,
+        {US + "FENT": (20, A), US + "301": (25, M), US + "RECIP": (10, A)},
+        30,
+        55,
+    ),
     # an exclusion of described goods is noted, not counted
-    ("USA", "CHN", "2099-04-15", "42022190", None,
-     {US + "FENT": (20, A), US + "301": (25, A), US + "RECIP": (10, A)}, 55, 55),
+    (
+        "USA",
+        "CHN",
+        "2099-04-15",
+        "42022190",
+        None,
+        {US + "FENT": (20, A), US + "301": (25, A), US + "RECIP": (10, A)},
+        55,
+        55,
+    ),
     # the review heading takes the line out of the earlier list; the 232 derivative may apply
-    ("USA", "CHN", "2099-03-15", "87038000", None,
-     {US + "301": (25, N), US + "REVIEW": (100, A), US + "FENT": (20, A), US + "STEEL": (25, M)}, 120, 145),
+    (
+        "USA",
+        "CHN",
+        "2099-03-15",
+        "87038000",
+        None,
+        {US + "301": (25, N), US + "REVIEW": (100, A), US + "FENT": (20, A), US + "STEEL": (25, M)},
+        120,
+        145,
+    ),
     # the vehicle duty wins over the metal duty, and both keep the reciprocal duty off
-    ("USA", "CHN", "2099-05-15", "87038000", None,
-     {US + "301": (25, N), US + "REVIEW": (100, A), US + "FENT": (20, A), US + "STEEL": (25, N),
-      US + "AUTOS": (25, A), US + "RECIP": (10, N)}, 145, 145),
+    (
+        "USA",
+        "CHN",
+        "2099-05-15",
+        "87038000",
+        None,
+        {
+            US + "301": (25, N),
+            US + "REVIEW": (100, A),
+            US + "FENT": (20, A),
+            US + "STEEL": (25, N),
+            US + "AUTOS": (25, A),
+            US + "RECIP": (10, N),
+        },
+        145,
+        145,
+    ),
     # the postal duty may apply instead of all others: listed beside the totals, not in them
-    ("USA", "CHN", "2099-06-15", "95030000", None,
-     {US + "FENT": (20, A), US + "RECIP": (10, A), US + "POSTAL": (60, M)}, 30, 30),
+    (
+        "USA",
+        "CHN",
+        "2099-06-15",
+        "95030000",
+        None,
+        {US + "FENT": (20, A), US + "RECIP": (10, A), US + "POSTAL": (60, M)},
+        30,
+        30,
+    ),
     # a list that is not encoded may apply to any line
-    ("USA", "CHN", "2099-08-15", "94035000", None,
-     {US + "FENT": (20, A), US + "POSTAL": (60, M), US + "RECIP": (10, A), US + "UNENC": (15, M)}, 30, 45),
+    (
+        "USA",
+        "CHN",
+        "2099-08-15",
+        "94035000",
+        None,
+        {US + "FENT": (20, A), US + "POSTAL": (60, M), US + "RECIP": (10, A), US + "UNENC": (15, M)},
+        30,
+        45,
+    ),
     # a code that is not a line of the edition in force: every list that does not name it may apply
-    ("USA", "CHN", "2099-04-15", "85171399", None,
-     {US + "301": (25, M), US + "REVIEW": (100, M), US + "FENT": (20, A), US + "STEEL": (25, M),
-      US + "RECIP": (10, X)}, 20, 145),
+    (
+        "USA",
+        "CHN",
+        "2099-04-15",
+        "85171399",
+        None,
+        {
+            US + "301": (25, M),
+            US + "REVIEW": (100, M),
+            US + "FENT": (20, A),
+            US + "STEEL": (25, M),
+            US + "RECIP": (10, X),
+        },
+        20,
+        145,
+    ),
     # an HS6 question whose lines agree, and one whose lines disagree
     ("USA", "CHN", "2099-02-15", "420221", None, {US + "FENT": (20, A), US + "301": (25, A)}, 45, 45),
     ("USA", "CHN", "2099-02-15", "848640", None, {US + "FENT": (20, A), US + "301": (25, M)}, 20, 45),
     # --- the EU on China: no nomenclature, products matched as given
     ("EUN", "CHN", "2099-01-05", "950300", None, {}, 0, 0),
     ("EUN", "CHN", "2099-01-25", "950300", None, {EU + "A": (10, A), EU + "B": (25, A)}, 35, 35),
-    ("EUN", "CHN", "2099-02-20", "950300", None, {EU + "A": (10, A), EU + "B": (25, A), EU + "C": (15, M)}, 35, 50),
-    ("EUN", "CHN", "2099-03-05", "950300", None, {EU + "A2": (20, A), EU + "B": (25, A), EU + "C": (15, M)}, 45, 60),
+    (
+        "EUN",
+        "CHN",
+        "2099-02-20",
+        "950300",
+        None,
+        {EU + "A": (10, A), EU + "B": (25, A), EU + "C": (15, M)},
+        35,
+        50,
+    ),
+    (
+        "EUN",
+        "CHN",
+        "2099-03-05",
+        "950300",
+        None,
+        {EU + "A2": (20, A), EU + "B": (25, A), EU + "C": (15, M)},
+        45,
+        60,
+    ),
     ("EUN", "CHN", "2099-04-10", "950300", None, {EU + "A2": (20, A), EU + "C": (15, M)}, 20, 35),
     ("EUN", "CHN", "2099-05-15", "950300", None, {EU + "A-SUSP": (0, A), EU + "C": (15, M)}, 0, 15),
     ("EUN", "CHN", "2099-07-01", "950300", None, {EU + "A3": (20, A), EU + "C": (15, M)}, 20, 35),
     ("EUN", "CHN", "2099-02-20", "870380", None, {EU + "A": (10, X), EU + "C": (15, M)}, 0, 15),
-    ("EUN", "CHN", "2099-03-15", "870380", None, {EU + "A2": (20, X), EU + "C": (15, M), EU + "D": (50, A)}, 50, 65),
-    ("EUN", "CHN", "2099-03-15", "8703", None, {EU + "A2": (20, X), EU + "C": (15, M), EU + "D": (50, M)}, 0, 65),
-    ("EUN", "CHN", "2099-06-01", "870380", None,
-     {EU + "A-SUSP": (0, A), EU + "C": (15, M), EU + "D": (50, A)}, 50, 65),
-    ("EUN", "CHN", "2099-03-15", None, None,
-     {EU + "A2": (20, A), EU + "B": (25, M), EU + "C": (15, M), EU + "D": (50, M)}, 20, 110),
-    ("EUN", "CHN", "2099-03-15", None, SECTOR, {EU + "A2": (20, A), EU + "B": (25, M), EU + "C": (15, M)}, 20, 60),
+    (
+        "EUN",
+        "CHN",
+        "2099-03-15",
+        "870380",
+        None,
+        {EU + "A2": (20, X), EU + "C": (15, M), EU + "D": (50, A)},
+        50,
+        65,
+    ),
+    (
+        "EUN",
+        "CHN",
+        "2099-03-15",
+        "8703",
+        None,
+        {EU + "A2": (20, X), EU + "C": (15, M), EU + "D": (50, M)},
+        0,
+        65,
+    ),
+    (
+        "EUN",
+        "CHN",
+        "2099-06-01",
+        "870380",
+        None,
+        {EU + "A-SUSP": (0, A), EU + "C": (15, M), EU + "D": (50, A)},
+        50,
+        65,
+    ),
+    (
+        "EUN",
+        "CHN",
+        "2099-03-15",
+        None,
+        None,
+        {EU + "A2": (20, A), EU + "B": (25, M), EU + "C": (15, M), EU + "D": (50, M)},
+        20,
+        110,
+    ),
+    (
+        "EUN",
+        "CHN",
+        "2099-03-15",
+        None,
+        SECTOR,
+        {EU + "A2": (20, A), EU + "B": (25, M), EU + "C": (15, M)},
+        20,
+        60,
+    ),
     # rates for different exporters are alternatives: the range runs over the exporters
-    ("EUN", "CHN", "2099-10-15", "87038010", None,
-     {EU + "A3": (20, A), EU + "C": (15, M), EU + "D": (50, A), EU + "CO-A": (17, M), EU + "CO-B": (35.3, M)},
-     87, 120.3),
+    (
+        "EUN",
+        "CHN",
+        "2099-10-15",
+        "87038010",
+        None,
+        {
+            EU + "A3": (20, A),
+            EU + "C": (15, M),
+            EU + "D": (50, A),
+            EU + "CO-A": (17, M),
+            EU + "CO-B": (35.3, M),
+        },
+        87,
+        120.3,
+    ),
     # --- China on the US
     ("CHN", "USA", "2099-02-10", "120190", None, {CN + "K": (25, A), CN + "L": (15, A)}, 40, 40),
     ("CHN", "USA", "2099-03-01", "120190", None, {CN + "K": (25, A)}, 25, 25),
@@ -109,22 +267,71 @@ CASES = [
     ("CHN", "USA", "2099-05-01", "950300", None, {}, 0, 0),
     ("CHN", "USA", "2099-09-05", "120110", None, {CN + "K3": (25, N), CN + "O": (5, A)}, 5, 5),
     ("CHN", "USA", "2099-09-20", "120190", None, {CN + "K3": (25, A), CN + "M": (5, A)}, 30, 30),
-    ("CHN", "USA", "2099-10-15", "120110", None,
-     {CN + "K3": (25, N), CN + "O": (5, A), CN + "M": (5, A), CN + "P": (60, M)}, 10, 10),
-    ("CHN", "USA", "2099-10-15", "950300", None, {CN + "M": (5, N), CN + "Q": (40, A), CN + "P": (60, M)}, 40, 40),
+    (
+        "CHN",
+        "USA",
+        "2099-10-15",
+        "120110",
+        None,
+        {CN + "K3": (25, N), CN + "O": (5, A), CN + "M": (5, A), CN + "P": (60, M)},
+        10,
+        10,
+    ),
+    (
+        "CHN",
+        "USA",
+        "2099-10-15",
+        "950300",
+        None,
+        {CN + "M": (5, N), CN + "Q": (40, A), CN + "P": (60, M)},
+        40,
+        40,
+    ),
     ("CHN", "USA", "2099-11-15", "950300", None, {CN + "M": (5, A), CN + "P": (60, M)}, 5, 5),
-]  # fmt: skip
+]
 IDS = [
-    "carried-list-covers", "successor-in-uncovered-edition", "successor-encoded", "232-and-fentanyl",
-    "232-outside-reciprocal", "derivative-metal-share", "electronics-excluded", "annex-ii-excepted",
-    "statistical-lines-disagree", "described-exclusion-noted", "review-overrides-list", "vehicles-not-metals",
-    "postal-alternative", "unencoded-list", "code-not-in-edition", "hs6-agree", "hs6-disagree",
-    "eu-before-any", "eu-two-layers", "eu-unencoded", "eu-replaced", "eu-after-end", "eu-suspension",
-    "eu-suspension-lifted", "eu-excluded", "eu-excluded-while-replaced", "eu-partial-code",
-    "eu-exclusion-ended", "eu-every-line", "eu-sector", "eu-exporters",
-    "cn-two-layers", "cn-after-end", "cn-suspension", "cn-suspension-lifted", "cn-unlisted", "cn-override",
-    "cn-override-leaves-rest", "cn-postal-alternative", "cn-instead-displaces", "cn-instead-ended",
-]  # fmt: skip
+    "carried-list-covers",
+    "successor-in-uncovered-edition",
+    "successor-encoded",
+    "232-and-fentanyl",
+    "232-outside-reciprocal",
+    "derivative-metal-share",
+    "electronics-excluded",
+    "annex-ii-excepted",
+    "statistical-lines-disagree",
+    "described-exclusion-noted",
+    "review-overrides-list",
+    "vehicles-not-metals",
+    "postal-alternative",
+    "unencoded-list",
+    "code-not-in-edition",
+    "hs6-agree",
+    "hs6-disagree",
+    "eu-before-any",
+    "eu-two-layers",
+    "eu-unencoded",
+    "eu-replaced",
+    "eu-after-end",
+    "eu-suspension",
+    "eu-suspension-lifted",
+    "eu-excluded",
+    "eu-excluded-while-replaced",
+    "eu-partial-code",
+    "eu-exclusion-ended",
+    "eu-every-line",
+    "eu-sector",
+    "eu-exporters",
+    "cn-two-layers",
+    "cn-after-end",
+    "cn-suspension",
+    "cn-suspension-lifted",
+    "cn-unlisted",
+    "cn-override",
+    "cn-override-leaves-rest",
+    "cn-postal-alternative",
+    "cn-instead-displaces",
+    "cn-instead-ended",
+]
 
 
 @pytest.mark.parametrize(("imp", "tgt", "on", "hs", "sector", "layers", "sure", "upper"), CASES, ids=IDS)
@@ -150,7 +357,12 @@ def test_lines_and_mfn(release: Path) -> None:
     assert stack.values == {(30.0, 30.0): ("8486400030",), (55.0, 55.0): ("8486400090",)}
     assert not stack.agree
     assert stack.edition == "HTS-2099-BASIC"
-    assert (stack.general_rate, stack.mfn_pct, stack.total_pct, stack.total_upper_pct) == ("Free", 0.0, 30.0, 55.0)
+    assert (stack.general_rate, stack.mfn_pct, stack.total_pct, stack.total_upper_pct) == (
+        "Free",
+        0.0,
+        30.0,
+        55.0,
+    )
     # the general rate changes with the edition; a specific rate is never turned into a percentage
     assert rate_stack("USA", "CHN", "2099-08-02", hs_code="42022190").general_rate == "10%"
     assert rate_stack("USA", "CHN", "2099-06-02", hs_code="42022190").mfn_pct == 9.0
@@ -169,7 +381,9 @@ def test_reasons_are_structured(release: Path) -> None:
     assert set(by[US + "RECIP"].reasons) == {"displaced-if", "metal-content-share"}
     assert by[US + "RECIP"].by == (US + "STEEL",)
     assert by[US + "RECIP"].rules == ("section-232-outside-reciprocal",)
-    assert rate_stack("USA", "CHN", "2098-06-01", hs_code="42022160").layers[0].reasons == ("edition-not-covered",)
+    assert rate_stack("USA", "CHN", "2098-06-01", hs_code="42022160").layers[0].reasons == (
+        "edition-not-covered",
+    )
     missing = rate_stack("USA", "CHN", "2099-04-15", hs_code="85171399")
     assert missing.missing == ("85171399",)
     assert "code-not-in-edition" in next(la for la in missing.layers if la.event_id == US + "301").reasons
@@ -218,8 +432,15 @@ def test_timeline_totals_and_causes(release: Path) -> None:
     tl = rate_timeline("EUN", "CHN", "2099-01-01", "2099-12-31", hs_code="950300")
     total = tl[tl["series"] == "total"]
     steps = [(r.start.date(), r.rate_pct) for r in total.itertuples()]
-    assert steps == [(D(2099, 1, 1), 0), (D(2099, 1, 10), 10), (D(2099, 1, 20), 35), (D(2099, 3, 1), 45),
-                     (D(2099, 4, 1), 20), (D(2099, 5, 1), 0), (D(2099, 7, 1), 20)]  # fmt: skip
+    assert steps == [
+        (D(2099, 1, 1), 0),
+        (D(2099, 1, 10), 10),
+        (D(2099, 1, 20), 35),
+        (D(2099, 3, 1), 45),
+        (D(2099, 4, 1), 20),
+        (D(2099, 5, 1), 0),
+        (D(2099, 7, 1), 20),
+    ]
     assert total["end"].iloc[-1].date() == D(2100, 1, 1)
     causes = dict(zip(total["start"].dt.date, total["changed_by"], strict=True))
     assert causes[D(2099, 3, 1)] == f"{EU}A; {EU}A2"
@@ -229,8 +450,10 @@ def test_timeline_totals_and_causes(release: Path) -> None:
     assert upper[upper["start"].dt.date == D(2099, 2, 15)]["rate_pct"].tolist() == [50]
     rows = timeline_rows(tl)
     assert [(r.start, r.total_pct, r.total_upper_pct) for r in rows][:3] == [
-        (D(2099, 1, 1), 0, 0), (D(2099, 1, 10), 10, 10), (D(2099, 1, 20), 35, 35)
-    ]  # fmt: skip
+        (D(2099, 1, 1), 0, 0),
+        (D(2099, 1, 10), 10, 10),
+        (D(2099, 1, 20), 35, 35),
+    ]
 
 
 def test_timeline_layers(release: Path) -> None:
@@ -249,7 +472,10 @@ def test_timeline_layers(release: Path) -> None:
 
 def test_timeline_over_lines(release: Path) -> None:
     tl = rate_timeline("USA", "CHN", "2099-04-10", "2099-04-20", hs_code="848640")
-    values = {s: tl[tl["series"] == s]["rate_pct"].tolist() for s in ("total", "total_upper", "mean", "share_covered")}
+    values = {
+        s: tl[tl["series"] == s]["rate_pct"].tolist()
+        for s in ("total", "total_upper", "mean", "share_covered")
+    }
     assert values == {"total": [30], "total_upper": [55], "mean": [42.5], "share_covered": [100]}
     # every line of the schedule, across the start of the encoded editions
     every = rate_timeline("USA", "CHN", "2098-06-01", "2099-01-31")
@@ -258,8 +484,19 @@ def test_timeline_over_lines(release: Path) -> None:
     assert every.attrs["regimes"] == [("2098-06-01", "2098-12-31"), ("2099-01-01", "2099-01-31")]
 
 
-DAYS = ["2098-06-01", "2099-01-20", "2099-02-28", "2099-03-10", "2099-04-15", "2099-05-31", "2099-06-01",
-        "2099-07-15", "2099-08-15", "2099-10-15", "2099-12-31"]  # fmt: skip
+DAYS = [
+    "2098-06-01",
+    "2099-01-20",
+    "2099-02-28",
+    "2099-03-10",
+    "2099-04-15",
+    "2099-05-31",
+    "2099-06-01",
+    "2099-07-15",
+    "2099-08-15",
+    "2099-10-15",
+    "2099-12-31",
+]
 
 
 @pytest.mark.parametrize("day", DAYS)
@@ -271,7 +508,10 @@ def test_panel_agrees_with_stack(release: Path, day: str) -> None:
     for r in rows:
         stack = rate_stack("USA", "CHN", on, hs_code=r["line"])
         line = next(x for x in stack.lines if x.code == r["line"] and x.rest == r["rest_of_line"])
-        assert (r["additional_pct"], r["additional_upper_pct"]) == (line.additional_pct, line.additional_upper_pct)
+        assert (r["additional_pct"], r["additional_upper_pct"]) == (
+            line.additional_pct,
+            line.additional_upper_pct,
+        )
         assert r["mfn_pct"] == line.mfn_pct
         assert r["general_rate"] == line.general_rate
 
@@ -312,3 +552,10 @@ def test_bad_arguments(release: Path, kwargs: dict[str, Any], field: str) -> Non
 def test_timeline_window_must_be_ordered(release: Path) -> None:
     with pytest.raises(InvalidArgumentError):
         rate_timeline("USA", "CHN", "2099-02-01", "2099-01-01")
+
+
+@pytest.mark.parametrize(("imposing", "target"), [("USA", "CHN"), ("CHN", "USA"), ("EUN", "CHN")])
+def test_scalar_and_vectorised_agree(release: Path, imposing: str, target: str) -> None:
+    """Coverage of every line by every event, and one line alone against all lines at once, on
+    every day something changes (see tests/test_tariffs_engine.py for the real release)."""
+    assert agree(imposing, target, days_of(imposing, target, "2097-01-01", "2099-12-31", 40), None) > 0

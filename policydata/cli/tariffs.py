@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 from policydata.cli.app import app, out
 from policydata.dates import parse_date
+from policydata.plot import plot_timelines
+from policydata.tariffs import RateStack, rate_stack, rate_timeline, timeline_rows, write_panel
 
 #: how many line codes the text output names per value before it says "and N more"
 SHOWN_LINES = 12
@@ -41,7 +47,6 @@ def _range(low: float, high: float) -> str:
 
 
 def _print_lines(stack: object) -> None:
-    from policydata.tariffs import RateStack
 
     assert isinstance(stack, RateStack)
     if stack.missing:
@@ -62,7 +67,6 @@ def _print_lines(stack: object) -> None:
 
 
 def _print_stack(stack: object) -> None:
-    from policydata.tariffs import RateStack
 
     assert isinstance(stack, RateStack)
     out.print(
@@ -82,7 +86,8 @@ def _print_stack(stack: object) -> None:
             until = str(layer.until) if layer.until else "-"
             dim = layer.status in ("excluded", "does not apply")
             out.print(
-                f"{layer.rate_pct:>6g}%  {layer.status:<14}  {layer.event_id:<{width}}  {layer.authority:<17} "
+                f"{layer.rate_pct:>6g}%  {layer.status:<14}  {layer.event_id:<{width}}  "
+                f"{layer.authority:<17} "
                 f"{layer.since}  {until}",
                 markup=False,
                 style="dim" if dim else None,
@@ -118,8 +123,6 @@ def rate(
     """Print the tariff layers IMPOSING applied to goods of TARGET on a date, per tariff line."""
     import json
 
-    from policydata.tariffs import rate_stack
-
     day = _iso(on, "--on") or dt.date.today()
     stack = rate_stack(imposing, target, day, hs_code=hs, sector=sector, exporter=exporter, version=version)
     if format is StackFormat.json:
@@ -147,8 +150,6 @@ def timeline(
 ) -> None:
     """Print how the tariff changed in both directions, and optionally draw it."""
     from rich.table import Table
-
-    from policydata.tariffs import rate_timeline, timeline_rows
 
     first = _iso(start, "--from")
     last = _iso(end, "--to") or dt.date.today()
@@ -178,24 +179,23 @@ def timeline(
 
 
 def _draw(
-    frames: list[object], plot: Path, first: dt.date, last: dt.date, product: bool, version: str | None
+    frames: Sequence[pd.DataFrame],
+    plot: Path,
+    first: dt.date,
+    last: dt.date,
+    product: bool,
+    version: str | None,
 ) -> None:
-    import pandas as pd
-
-    from policydata.plot import plot_timelines
-    from policydata.tariffs import rate_timeline
-
     schedules = None
     if product:
         # the schedule's average is drawn beside the product's line, for scale
         schedules = [
             rate_timeline(str(f["imposing"].iloc[0]), str(f["target"].iloc[0]), first, last, version=version)
             for f in frames
-            if isinstance(f, pd.DataFrame)
         ]
     tmp = plot.with_name(f".{plot.name}.partial{plot.suffix}")
     try:
-        plot_timelines([f for f in frames if isinstance(f, pd.DataFrame)], tmp, schedules=schedules)
+        plot_timelines(frames, tmp, schedules=schedules)
         tmp.replace(plot)
     finally:
         tmp.unlink(missing_ok=True)
@@ -215,7 +215,6 @@ def panel(
     version: Annotated[str | None, typer.Option(help="Release version (default: embedded).")] = None,
 ) -> None:
     """Write every known tariff line's additional duty over a window as intervals (Parquet)."""
-    from policydata.tariffs import write_panel
 
     first = _iso(start, "--from")
     last = _iso(end, "--to") or dt.date.today()

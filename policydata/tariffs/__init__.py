@@ -27,7 +27,7 @@ from __future__ import annotations
 from policydata.tariffs.coverage import REASON_DOC, Reason
 from policydata.tariffs.panel import PANEL_COLUMNS, tariff_panel, write_panel
 from policydata.tariffs.query import GENERIC_QUERY
-from policydata.tariffs.stack import Layer, LineAnswer, RateStack, rate_stack
+from policydata.tariffs.stack import Layer, LineAnswer, RateStack, list_members, rate_stack
 from policydata.tariffs.timeline import (
     MEAN,
     MEAN_UPPER,
@@ -60,6 +60,7 @@ __all__ = [
     "RateStack",
     "Reason",
     "TimelineRow",
+    "list_members",
     "rate_stack",
     "rate_timeline",
     "step_values",

@@ -72,12 +72,14 @@ REASON_DOC: Final = {
     Reason.METAL_CONTENT_SHARE: "the split between the Section 232 duty (metal content) and the other duty "
     "depends on the metal content, which the data lacks",
     Reason.DISPLACED_IF: "does not apply if a layer that may apply does",
-    Reason.HEADING_GROUP: "the events of one heading have different rates and the data does not say which group "
-    "holds the line",
-    Reason.SHIPMENT_MODE: "applies instead of every other duty to goods shipped a certain way (postal shipments)",
+    Reason.HEADING_GROUP: "the events of one heading have different rates and the data does not say "
+    "which group holds the line",
+    Reason.SHIPMENT_MODE: "applies instead of every other duty to goods shipped a certain way "
+    "(postal shipments)",
     Reason.EXCEPTION_DESCRIBED_GOODS: "goods described below the line are excepted (noted, not counted)",
     Reason.EXCLUSION_DESCRIBED_GOODS: "goods described below the line are excluded (noted, not counted)",
-    Reason.EXCLUSION_NOT_ENCODED: "an exclusion whose product list is not encoded may cover goods of the line (noted, not counted)",
+    Reason.EXCLUSION_NOT_ENCODED: "an exclusion whose product list is not encoded may cover goods of the "
+    "line (noted, not counted)",
 }
 _BIT: Final = {reason: 1 << (i + 2) for i, reason in enumerate(Reason)}
 #: a line the event's tariff_event_products names (which event of a shared heading holds it)
@@ -149,9 +151,9 @@ def list_level(lst: ProductList, line: Line, day: int) -> int:
                 if not described[i]:
                     return YES
                 found |= MAYBE | bit(Reason.DESCRIBED_GOODS)
-    if not line.rest and line.code in lst.proper_prefixes:
-        if any(starts[i] <= day < stops[i] for i in _under(lst).get(line.code, ())):
-            found |= MAYBE | bit(Reason.CODE_PARTLY_LISTED)
+    coarse = not line.rest and line.code in lst.proper_prefixes
+    if coarse and any(starts[i] <= day < stops[i] for i in _under(lst).get(line.code, ())):
+        found |= MAYBE | bit(Reason.CODE_PARTLY_LISTED)
     if found == NO:
         gap = lst.gap_on(day)
         if gap is not None and _names(gap.successors, line):
@@ -349,9 +351,14 @@ class _Matches:
         value = np.where(np.asarray(partial, dtype=bool), MAYBE | bit(Reason.CODE_PARTLY_LISTED), YES)
         n = len(lines)
         return cls(
-            table, None, np.zeros(n, np.int64), np.full(n, 2**62, np.int64),
-            np.asarray(lines, dtype=np.intp), value.astype(np.int32), (),
-        )  # fmt: skip
+            table,
+            None,
+            np.zeros(n, np.int64),
+            np.full(n, 2**62, np.int64),
+            np.asarray(lines, dtype=np.intp),
+            value.astype(np.int32),
+            (),
+        )
 
     def levels(self, day: int) -> npt.NDArray[np.int32]:
         """Vectorised :func:`list_level`: the cover code of every line of the table on ``day``."""
@@ -367,8 +374,10 @@ class _Matches:
                 hit = np.zeros(self.table.n, dtype=bool)
                 hit[lines] = True
                 out[hit & (out == NO)] = MAYBE | bit(Reason.EDITION_NOT_COVERED)
+        if self.lst is None:
+            return out  # tariff_event_products name codes of no edition: no "not in edition" doubt
         unknown = self.table.unknown
-        if self.lst is not None and self.table.bases is not None:
+        if self.table.bases is not None:
             here = self.lst.bases_on(day)
             unknown = unknown & ~np.isin(self.table.bases, [b for b in here if b is not None])
         out[unknown & (out == NO)] = MAYBE | bit(Reason.CODE_NOT_IN_EDITION)

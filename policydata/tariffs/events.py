@@ -33,6 +33,7 @@ from typing import Any, Final, NamedTuple
 from policydata import settings
 from policydata.__about__ import __version__
 from policydata.release import Release, open_release
+from policydata.release.files import atomic_file
 
 #: ordinal of an open end (later than any date)
 OPEN: Final = dt.date.max.toordinal() + 1
@@ -164,7 +165,9 @@ class ProductList:
     def bases_on(self, day: int) -> frozenset[str | None]:
         """HS bases of the editions of the rows valid on ``day``."""
         _, editions, starts, stops, _ = self.columns
-        return frozenset(self.bases.get(e) for e, a, z in zip(editions, starts, stops, strict=True) if a <= day < z)
+        return frozenset(
+            self.bases.get(e) for e, a, z in zip(editions, starts, stops, strict=True) if a <= day < z
+        )
 
     @functools.cached_property
     def rows(self) -> tuple[Row, ...]:
@@ -330,7 +333,9 @@ def _with_heading_exclusions(events: list[Event], kinds: Mapping[str, str]) -> l
     return out
 
 
-def index_pair(imposing: str, target: str, events: list[Event], kinds: Mapping[str, str] | None = None) -> Pair:
+def index_pair(
+    imposing: str, target: str, events: list[Event], kinds: Mapping[str, str] | None = None
+) -> Pair:
     """Index the events of one direction (``kinds``: each list's kind)."""
     if kinds:
         events = _with_heading_exclusions(events, kinds)
@@ -454,7 +459,9 @@ def _gaps(
             following = [r.code for r in rows if r.start <= after < r.stop]
         else:
             basis = next((b for b, a, z in basis_eras(own) if a <= start < z), None)
-            bases = {editions[r.edition].basis for r in rows if r.start <= start < r.stop and r.edition in editions}
+            bases = {
+                editions[r.edition].basis for r in rows if r.start <= start < r.stop and r.edition in editions
+            }
             # codes of the day's basis that the rows' basis does not know: new lines, of unknown membership
             older = frozenset().union(*(basis_codes.get(b, frozenset()) for b in bases))
             new = basis_codes.get(basis, frozenset()) - older
@@ -550,7 +557,8 @@ def _lists(release: Release, editions: Mapping[str, Edition]) -> dict[str, Produ
     starts, stops = _ordinals(table.column("valid_from")), _ordinals(table.column("valid_to"))
     grouped: dict[str, list[Row]] = {}
     for values in zip(ids, codes, eds, starts, stops, scopes, strict=True):
-        grouped.setdefault(values[0], []).append(Row(*values[1:5], values[5] == "described-goods"))
+        list_id, code, edition, start, stop, scope = values
+        grouped.setdefault(list_id, []).append(Row(code, edition, start, stop, scope == "described-goods"))
     cols = ["list_id", "imposing", "kind", "heading", "complete", "title"]
     metas = _column_rows(release.load("product_lists", backend="arrow", columns=cols))
     # codes of 8 digits or more each side's lists name, by the HS basis of their edition
@@ -611,15 +619,49 @@ def build_index(release: Release) -> Index:
 
 def _plain_event(e: Event) -> tuple[Any, ...]:
     return (
-        e.event_id, e.imposing, e.target, e.title, e.authority, e.action, e.combines, e.amends,
-        ordinal(e.effective) if e.effective else None, ordinal(e.end) if e.end else None, e.rate,
-        e.coverage, e.encoded, e.status, e.exporter, e.heading, e.lists, e.codes,
-    )  # fmt: skip
+        e.event_id,
+        e.imposing,
+        e.target,
+        e.title,
+        e.authority,
+        e.action,
+        e.combines,
+        e.amends,
+        ordinal(e.effective) if e.effective else None,
+        ordinal(e.end) if e.end else None,
+        e.rate,
+        e.coverage,
+        e.encoded,
+        e.status,
+        e.exporter,
+        e.heading,
+        e.lists,
+        e.codes,
+    )
 
 
 def _event_of(v: tuple[Any, ...]) -> Event:
     days = [dt.date.fromordinal(d) if d is not None else None for d in (v[8], v[9])]
-    return Event(*v[:8], days[0], days[1], *v[10:16], tuple(v[16]), tuple(v[17]))
+    return Event(
+        v[0],
+        v[1],
+        v[2],
+        v[3],
+        v[4],
+        v[5],
+        v[6],
+        v[7],
+        days[0],
+        days[1],
+        v[10],
+        v[11],
+        v[12],
+        v[13],
+        v[14],
+        v[15],
+        tuple(v[16]),
+        tuple(v[17]),
+    )
 
 
 def to_plain(idx: Index) -> tuple[Any, ...]:
@@ -671,8 +713,6 @@ def _cache_file(release: Release) -> Path:
 @functools.cache
 def load_index(path: Path) -> Index:
     """The index of the release at ``path``: from the cache, else built and cached (per process too)."""
-    from policydata.release.files import atomic_file
-
     release = Release(path)
     file: Path | None = None
     try:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from policydata.release.files import atomic_file
 from policydata.tariffs import query as q
 from policydata.tariffs.coverage import LineTable
 from policydata.tariffs.events import NOMENCLATURE, Index, index, ordinal
@@ -54,26 +55,25 @@ def panel_schema() -> pa.Schema:
     import pyarrow as pa
 
     text = pa.string()
-    return pa.schema(
-        [
-            ("imposing", text),
-            ("target", text),
-            ("line", text),
-            ("rest_of_line", pa.bool_()),
-            ("nomenclature", text),
-            ("valid_from", pa.date32()),
-            ("valid_to", pa.date32()),
-            ("additional_pct", pa.float64()),
-            ("additional_upper_pct", pa.float64()),
-            ("general_rate", text),
-            ("mfn_pct", pa.float64()),
-            ("total_pct", pa.float64()),
-            ("total_upper_pct", pa.float64()),
-            ("applies", pa.list_(text)),
-            ("may_apply", pa.list_(text)),
-            ("reasons", pa.list_(text)),
-        ]
-    )
+    fields: list[tuple[str, pa.DataType]] = [
+        ("imposing", text),
+        ("target", text),
+        ("line", text),
+        ("rest_of_line", pa.bool_()),
+        ("nomenclature", text),
+        ("valid_from", pa.date32()),
+        ("valid_to", pa.date32()),
+        ("additional_pct", pa.float64()),
+        ("additional_upper_pct", pa.float64()),
+        ("general_rate", text),
+        ("mfn_pct", pa.float64()),
+        ("total_pct", pa.float64()),
+        ("total_upper_pct", pa.float64()),
+        ("applies", pa.list_(text)),
+        ("may_apply", pa.list_(text)),
+        ("reasons", pa.list_(text)),
+    ]
+    return pa.schema(fields)
 
 
 def _mfn_rows(idx: Index, codes: Sequence[str], days: Sequence[int]) -> npt.NDArray[np.int64]:
@@ -112,7 +112,7 @@ def _runs(
     return line, piece, end
 
 
-def _list_column(per_outcome: Sequence[Sequence[str]], outcome: npt.NDArray[np.int32]) -> pa.Array:
+def _list_column(per_outcome: Sequence[Sequence[str]], outcome: npt.NDArray[np.int32]) -> pa.Array[Any]:
     """A list<string> column: row ``i`` holds ``per_outcome[outcome[i]]`` (built with offsets)."""
     import numpy as np
     import pyarrow as pa
@@ -132,7 +132,7 @@ def _list_column(per_outcome: Sequence[Sequence[str]], outcome: npt.NDArray[np.i
 
 def _outcome_lists(
     outcomes: Sequence[Outcome], outcome: npt.NDArray[np.int32]
-) -> tuple[pa.Array, pa.Array, pa.Array]:
+) -> tuple[pa.Array[Any], pa.Array[Any], pa.Array[Any]]:
     applies = [[s.event_id for s in o.layers if s.status == APPLIES] for o in outcomes]
     may = [[s.event_id for s in o.layers if s.status == MAY] for o in outcomes]
     reasons = [
@@ -141,7 +141,7 @@ def _outcome_lists(
     return _list_column(applies, outcome), _list_column(may, outcome), _list_column(reasons, outcome)
 
 
-def _dates(ordinals: npt.NDArray[np.int64]) -> pa.Array:
+def _dates(ordinals: npt.NDArray[np.int64]) -> pa.Array[Any]:
     import pyarrow as pa
 
     return pa.array((ordinals - _EPOCH).astype("int32"), type=pa.int32()).view(pa.date32())
@@ -279,8 +279,6 @@ def write_panel(
     True
     """
     import pyarrow.parquet as pq
-
-    from policydata.release.files import atomic_file
 
     table = tariff_panel(
         imposing, target, start, end, both_directions=both_directions, exporter=exporter, version=version

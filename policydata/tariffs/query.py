@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from policydata.errors import InvalidArgumentError
 from policydata.schemas.jurisdictions import JURISDICTIONS
 from policydata.tariffs.coverage import Line
 from policydata.tariffs.events import NOMENCLATURE, PROVISION_CHAPTERS, Index, LineRow, basis_eras, ordinal
+from policydata.tariffs.segments import exporter_matches
 
 DateLike: TypeAlias = "dt.date | str"
 #: the ``query`` label of a question about every line of the schedule
@@ -110,17 +112,14 @@ def query(index: Index, hs_code: str | None, sector: str | None, exporter: str |
 
 
 def check_exporter(index: Index, imposing: str, target: str, exporter: str | None) -> None:
-    """An exporter must name one of the exporters the direction's events distinguish."""
+    """An exporter must name (part of) one of the exporters the direction's events distinguish; where
+    it names several in force at once, their rates are alternatives."""
     if exporter is None:
         return
-    from policydata.tariffs.segments import exporter_matches
-
     names = sorted({e.exporter for e in index.pair(imposing, target).nodes if e.exporter})
-    hits = [n for n in names if exporter_matches(exporter, n)]
-    if len(hits) != 1:
-        what = "matches none" if not hits else f"matches {len(hits)}"
+    if not any(exporter_matches(exporter, n) for n in names):
         raise InvalidArgumentError(
-            f"exporter={exporter!r} {what} of the exporters {imposing}'s rates on {target} name.",
+            f"exporter={exporter!r} matches none of the exporters {imposing}'s rates on {target} name.",
             hint=f"Name one of: {'; '.join(names) or 'none (no exporter-specific rate)'}.",
         )
 
@@ -188,7 +187,9 @@ def _encoded_lines(
     return out
 
 
-def _era_lines(index: Index, imposing: str, prefix: str, a: int, z: int) -> list[tuple[Line, tuple[int, int]]]:
+def _era_lines(
+    index: Index, imposing: str, prefix: str, a: int, z: int
+) -> list[tuple[Line, tuple[int, int]]]:
     """Lines the lists name (editions not encoded) below ``prefix`` and valid in ``[a, z)``. A code
     of another HS basis than the edition of ``a`` is not a line of that edition: it is marked
     ``unknown`` (lists that do not name it may cover it)."""
@@ -196,6 +197,7 @@ def _era_lines(index: Index, imposing: str, prefix: str, a: int, z: int) -> list
     basis = index.basis_on(nom, a) if nom else None
     known = index.era_lines(imposing)
     codes = {c: v for c, v in known.items() if c.startswith(prefix) and v[0] < z and a < v[1]}
+
     def line(code: str, bases: frozenset[str | None], rest: bool = False) -> Line:
         # a code of another HS basis than the day's is not a line of the day's edition
         other = basis not in bases
@@ -266,7 +268,7 @@ def regimes(index: Index, imposing: str, first: dt.date, last: dt.date) -> list[
         cuts = {s for _, s, _ in basis_eras(index.editions_of(nom))} | {index.first_encoded(nom)}
     inside = sorted(c for c in cuts if a < c <= z)
     bounds = [a, *inside, z + 1]
-    return [(dt.date.fromordinal(lo), dt.date.fromordinal(hi - 1)) for lo, hi in zip(bounds, bounds[1:], strict=False)]
+    return [(dt.date.fromordinal(lo), dt.date.fromordinal(hi - 1)) for lo, hi in itertools.pairwise(bounds)]
 
 
 def mfn(index: Index, imposing: str, line: Line, day: int) -> tuple[str | None, float | None]:

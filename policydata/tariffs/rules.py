@@ -198,7 +198,8 @@ EXCLUSIONS_FOLLOW_LAYER: Final = "HTS ch.99 subch.III U.S. note 20(vvv)"
 DOCS: Final = {rule.rule_id: rule.doc for rule in RULES} | {
     INSTEAD: "the event applies in place of every other duty (tariff_events.combines = instead)",
     REPLACEMENT: "tariff_events.combines = replaces: the later event of the layer holds",
-    OVERRIDES: "tariff_events.combines = overrides: sets the rate in place of earlier events of its authority",
+    OVERRIDES: "tariff_events.combines = overrides: sets the rate in place of earlier events of its "
+    "authority",
     ONE_HEADING: "one chapter 99 heading, one duty: counted once under the event named",
     EXCEPTED: "the line is on the duty's exception list",
 }

@@ -195,10 +195,11 @@ class _Evaluation:
         self.groups: list[tuple[list[str], Reason | None]] = []
         self._collect(exporter)
         self._one_heading()
-        if exporter is None:
-            exporters = sorted(i for i, e in self.cands.items() if e.exporter is not None)
-            if exporters:
-                self.groups.append((exporters, Reason.EXPORTER_SPECIFIC))
+        exporters = sorted(i for i, e in self.cands.items() if e.exporter is not None)
+        # without an exporter, one of the exporters' rates applies; an exporter named by several
+        # rates in force (a group and its member) leaves those as alternatives
+        if exporters and (exporter is None or len(exporters) > 1):
+            self.groups.append((exporters, Reason.EXPORTER_SPECIFIC))
         self._disjoint_lists()
 
     def _disjoint_lists(self) -> None:
@@ -299,9 +300,11 @@ class _Evaluation:
         incoming = dict.fromkeys(ids, 0)
         for w, lo in itertools.permutations(ids, 2):
             sure_instead = w in self.engine.instead and self.codes[w] & LEVEL == YES
-            rule = rules.INSTEAD if sure_instead else rules.displaces(
-                self.cands[w], self.cands[lo], self.engine.families, self.pair
-            )  # fmt: skip
+            rule = (
+                rules.INSTEAD
+                if sure_instead
+                else rules.displaces(self.cands[w], self.cands[lo], self.engine.families, self.pair)
+            )
             if rule is not None:
                 out[w].append((lo, rule))
                 incoming[lo] += 1

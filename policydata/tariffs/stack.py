@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from policydata.errors import InvalidArgumentError
 from policydata.tariffs import query as q
 from policydata.tariffs import rules
 from policydata.tariffs.coverage import NOTED, REASON_DOC, Line, LineTable, Reason
@@ -205,7 +206,9 @@ def describe(state: LayerState) -> str:
     doubts = [REASON_DOC[r] for r in sorted(state.reasons) if r not in NOTED and r is not Reason.DISPLACED_IF]
     notes = [REASON_DOC[r] for r in sorted(state.reasons) if r in NOTED]
     if state.status == APPLIES and Reason.HEADING_GROUP in state.reasons:
-        notes.insert(0, "one duty for the groups of its heading; the data does not say which group holds the line")
+        notes.insert(
+            0, "one duty for the groups of its heading; the data does not say which group holds the line"
+        )
     by = ", ".join(state.by)
     used = "; ".join(rules.DOCS.get(r, r) for r in state.rules)
     if state.status == EXCLUDED:
@@ -442,3 +445,38 @@ def rate_stack(
 
 def states_by_event(outcome: Outcome) -> Mapping[str, LayerState]:
     return {s.event_id: s for s in outcome.layers}
+
+
+def list_members(list_id: str, on: q.DateLike, *, version: str | None = None) -> tuple[str, ...]:
+    """The codes a product list holds on a day, as published (in the edition of each row).
+
+    Parameters
+    ----------
+    list_id
+        A ``product_lists.list_id``, e.g. ``USA-301-L1``.
+    on
+        The day.
+    version
+        Release version; None for the embedded release.
+
+    Raises
+    ------
+    InvalidArgumentError
+        For an unknown list or a malformed date.
+
+    Examples
+    --------
+    >>> from policydata.tariffs import list_members
+    >>> len([c for c in list_members("USA-301-L1", "2020-01-01") if len(c) == 8])
+    818
+    """
+    idx = index(version)
+    lst = idx.lists.get(list_id)
+    if lst is None:
+        known = ", ".join(sorted(idx.lists)[:8])
+        raise InvalidArgumentError(
+            f"{list_id!r} is not a product list of release {idx.version}.", hint=f"Lists include: {known}."
+        )
+    day = ordinal(q.date(on, "on"))
+    codes, _, starts, stops, _ = lst.columns
+    return tuple(sorted({c for c, a, z in zip(codes, starts, stops, strict=True) if a <= day < z}))
