@@ -9,6 +9,7 @@ notebook.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -255,22 +256,15 @@ def _share_axis(ax: Axes, p: _Panel, end: dt.date) -> None:
 
 
 def _regimes(ax: Axes, frame: pd.DataFrame, ylim: float) -> None:
-    """Where the lines counted change (from the lists' snapshots to an encoded schedule)."""
+    """Where the lines counted change kind (from the lists' snapshots to an encoded schedule)."""
     regimes = frame.attrs.get("regimes", [])
     if len(regimes) < 2:
         return
-    day = dt.date.fromisoformat(regimes[1][0])
-    ax.axvline(_num(day), color="#999999", linewidth=0.8, linestyle=(0, (2, 2)))
-    ax.text(_num(day), ylim * 0.6, " lines of the\n encoded schedule ▸", fontsize=7, color=GREY, va="top")
-    ax.text(
-        _num(day),
-        ylim * 0.6,
-        "◂ lines the lists name \n(schedule not encoded) ",
-        fontsize=7,
-        color=GREY,
-        va="top",
-        ha="right",
-    )
+    for (_, _, before), (start, _, after) in itertools.pairwise(regimes):
+        x = _num(dt.date.fromisoformat(start))
+        ax.axvline(x, color="#999999", linewidth=0.8, linestyle=(0, (2, 2)))
+        ax.text(x, ylim * 0.6, f"◂ {_clip(before, 34)} ", fontsize=7, color=GREY, va="top", ha="right")
+        ax.text(x, ylim * 0.55, f" {_clip(after, 34)} ▸", fontsize=7, color=GREY, va="top")
 
 
 def _key(key: Axes, p: _Panel, rows: int) -> None:

@@ -481,7 +481,11 @@ def test_timeline_over_lines(release: Path) -> None:
     every = rate_timeline("USA", "CHN", "2098-06-01", "2099-01-31")
     lines = every[every["series"] == "mean"]["lines"].tolist()
     assert lines[0] < lines[-1]
-    assert every.attrs["regimes"] == [("2098-06-01", "2098-12-31"), ("2099-01-01", "2099-01-31")]
+    assert [r[:2] for r in every.attrs["regimes"]] == [
+        ("2098-06-01", "2098-12-31"),
+        ("2099-01-01", "2099-01-31"),
+    ]
+    assert every.attrs["regimes"][1][2] == "lines of the encoded schedule"
 
 
 DAYS = [

@@ -21,6 +21,7 @@ evaluates each distinct combination once.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from policydata.tariffs.coverage import (
     YES,
     Reason,
 )
-from policydata.tariffs.events import OPEN, Event, Index, Pair
+from policydata.tariffs.events import OPEN, Event, Index, Pair, ProductList
 
 if TYPE_CHECKING:
     import numpy as np
@@ -102,7 +103,9 @@ class Engine:
     instead: frozenset[str] = field(init=False)
     memo: dict[tuple[object, ...], Outcome] = field(default_factory=dict, init=False)
     _active: dict[int, tuple[Event, ...]] = field(default_factory=dict, init=False)
-    _names: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict, init=False)
+    _names: dict[tuple[object, ...], frozenset[str]] = field(default_factory=dict, init=False)
+    _interned: dict[frozenset[str], frozenset[str]] = field(default_factory=dict, init=False)
+    _disjoint: dict[tuple[int, int], bool] = field(default_factory=dict, init=False)
     _prefix_sets: dict[int, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
@@ -142,17 +145,22 @@ class Engine:
         first, second = (self._named(a, day), self._named(b, day))
         if first is None or second is None:
             return False
-        small, big = sorted((first, second), key=len)
-        prefixes = self._prefixes(big)
-        return not any(c in prefixes or any(c[:n] in big for n in range(2, len(c))) for c in small)
+        key = (id(first), id(second))
+        if key not in self._disjoint:
+            small, big = sorted((first, second), key=len)
+            prefixes = self._prefixes(big)
+            hit = any(c in prefixes or any(c[:n] in big for n in range(2, len(c))) for c in small)
+            self._disjoint[key] = not hit
+        return self._disjoint[key]
 
     def _named(self, event_id: str, day: int) -> frozenset[str] | None:
+        """The codes an event's product lists name on ``day`` (one object per distinct set)."""
         event = self.pair.events[event_id]
         lists = [self.index.lists[i] for i in event.lists if i in self.index.lists]
         products = [lst for lst in lists if lst.kind == "products"]
         if not products:
             return None
-        key = (event_id, day)
+        key = (event_id, *(bisect.bisect_right(_cuts(lst), day) for lst in products))
         if key not in self._names:
             found: set[str] = set()
             for lst in products:
@@ -161,7 +169,8 @@ class Engine:
                 gap = lst.gap_on(day)
                 if gap is not None and gap.snapshot:
                     found.update(gap.successors)
-            self._names[key] = frozenset(found)
+            named = frozenset(found)
+            self._names[key] = self._interned.setdefault(named, named)
         return self._names[key]
 
     def _prefixes(self, codes: frozenset[str]) -> frozenset[str]:
@@ -528,25 +537,27 @@ def _patterns(matrix: npt.NDArray[np.int32]) -> tuple[npt.NDArray[np.int32], npt
     return patterns, inverse
 
 
+@functools.cache
+def _cuts(lst: ProductList) -> list[int]:
+    """The days on which a list's membership can change (row and gap bounds), sorted."""
+    found: set[int] = set()
+    for start, stop in zip(lst.columns[2], lst.columns[3], strict=True):
+        found.update((start, stop))
+    for gap in lst.gaps:
+        found.update((gap.start, gap.stop))
+    return sorted(found)
+
+
 class _Columns:
     """Cover codes of one event for every line, reused while none of its lists changes."""
 
     def __init__(self, engine: Engine, table: cov.LineTable) -> None:
         self.engine, self.table = engine, table
         self.cache: dict[tuple[object, ...], npt.NDArray[np.int32]] = {}
-        self.cuts: dict[str, list[int]] = {}
 
     def _state(self, list_id: str, day: int) -> int:
-        if list_id not in self.cuts:
-            lst = self.engine.index.lists.get(list_id)
-            found: set[int] = set()
-            if lst is not None:
-                for row in lst.rows:
-                    found.update((row.start, row.stop))
-                for gap in lst.gaps:
-                    found.update((gap.start, gap.stop))
-            self.cuts[list_id] = sorted(found)
-        return bisect.bisect_right(self.cuts[list_id], day)
+        lst = self.engine.index.lists.get(list_id)
+        return 0 if lst is None else bisect.bisect_right(_cuts(lst), day)
 
     def key(self, event: Event, day: int) -> tuple[object, ...]:
         return (event.event_id, *(self._state(i, day) for i in event.lists))

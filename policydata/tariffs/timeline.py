@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from policydata.tariffs import query as q
 from policydata.tariffs.coverage import LineTable, Reason
-from policydata.tariffs.events import OPEN, Index, Pair, index, ordinal, to_date
+from policydata.tariffs.events import NOMENCLATURE, OPEN, Index, Pair, index, ordinal, to_date
 from policydata.tariffs.segments import APPLIES, EXCLUDED, MAY, NOT, Engine, Outcome, Run, Status, run
 from policydata.tariffs.stack import engine
 
@@ -279,8 +279,20 @@ def rate_timeline(
     frame = frame.sort_values(["_o", "series", "start", "event_id"], kind="stable").drop(columns="_o")
     frame = frame.reset_index(drop=True)
     frame.attrs["version"] = idx.version
-    frame.attrs["regimes"] = [(a.isoformat(), b.isoformat()) for a, b in q.regimes(idx, imp, first, last)]
+    frame.attrs["regimes"] = [
+        (a.isoformat(), b.isoformat(), _lines_label(idx, imp, a)) for a, b in q.regimes(idx, imp, first, last)
+    ]
     return frame
+
+
+def _lines_label(idx: Index, imposing: str, day: dt.date) -> str:
+    """Which lines a stretch of a timeline counts, in words (for the chart)."""
+    nom = NOMENCLATURE.get(imposing)
+    edition = idx.edition_on(nom, ordinal(day)) if nom else None
+    if edition is not None and edition.encoded:
+        return "lines of the encoded schedule"
+    basis = idx.basis_on(nom, ordinal(day)) if nom else None
+    return f"lines the lists name ({basis or 'schedule'} codes; schedule not encoded)"
 
 
 @dataclass(frozen=True)
