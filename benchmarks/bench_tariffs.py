@@ -70,7 +70,8 @@ def main() -> None:
         print(f"panel, cold (builds the index cache): {wall:6.3f} s, peak {peak:6.0f} MiB")
         wall, peak = _median([*PANEL, str(panel)], env, args.runs)
         print(
-            f"panel, warm:                          {wall:6.3f} s, peak {peak:6.0f} MiB  (median of {args.runs})"
+            f"panel, warm:                          {wall:6.3f} s, peak {peak:6.0f} MiB  "
+            f"(median of {args.runs})"
         )
         print(f"  {_lines(panel)}; {panel.stat().st_size / 2**20:.1f} MiB Parquet")
         shutil.rmtree(cache / "tariffs", ignore_errors=True)
@@ -78,7 +79,8 @@ def main() -> None:
         print(f"rate, cold (builds the index cache):  {wall:6.3f} s")
         wall, peak = _median(RATE, env, args.runs)
         print(
-            f"rate, warm:                           {wall:6.3f} s, peak {peak:6.0f} MiB  (median of {args.runs})"
+            f"rate, warm:                           {wall:6.3f} s, peak {peak:6.0f} MiB  "
+            f"(median of {args.runs})"
         )
     finally:
         shutil.rmtree(cache, ignore_errors=True)
