@@ -188,7 +188,7 @@ def count_rows(
         elif extraction == "section301" and snapshot.startswith("hts-2026-rev-6-note-"):
             dated = re.search(r"lines in force (\d{4}-\d{2}-\d{2})", snapshot)
             on = dated.group(1) if dated else editions["HTS-2026-REV-6"]["effective_date"]
-            source = "s301-hts-2026-rev-6-ch99-notes"
+            source = "hts-2026-rev-6-ch99"
             if meta.get("stated_lines") == r["stated"] or re.search(
                 rf"(?<![\d,.]){r['stated']}(?![\d,])", meta.get("stated_in", "")
             ):
