@@ -28,6 +28,7 @@ from policydata.api import (
 from policydata.diff import ReleaseDiff, diff
 from policydata.errors import (
     BuildError,
+    CacheError,
     DataValidationError,
     DownloadError,
     IntegrityError,
@@ -49,6 +50,7 @@ from policydata.validate import Problem, Report, validate
 __all__ = [
     "SCHEMA_VERSION",
     "BuildError",
+    "CacheError",
     "DataValidationError",
     "DatasetInfo",
     "DownloadError",
