@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from policydata.release.download import download
+from policydata.release.download import cached_release
 from policydata.release.index import embedded_release_dir, local_release_dir
 from policydata.release.release import Release
 
@@ -31,7 +31,9 @@ def open_release(version: str | None = None) -> Release:
     """Open a data release: the embedded one by default, else a local or downloaded one.
 
     A version other than the embedded one is read from ``datasets/releases/`` in a source
-    checkout, else from the user cache, else downloaded.
+    checkout, else from the user cache, else downloaded. A release from the cache is checked
+    against the release index this library trusts: every file when first opened in a process (or
+    when its files changed since), and each table's file again whenever it is loaded.
 
     Parameters
     ----------
@@ -44,7 +46,7 @@ def open_release(version: str | None = None) -> Release:
         If no release of that version is known; ``.known`` lists the versions that are.
     SchemaVersionError
         If the release's schema major version is not the one this library reads.
-    DownloadError, IntegrityError, OfflineError, UnsafeArchiveError
+    DownloadError, IntegrityError, OfflineError, UnsafeArchiveError, CacheError
         If a needed download fails; the cache then holds nothing of it.
 
     Examples
@@ -57,4 +59,8 @@ def open_release(version: str | None = None) -> Release:
     if version is None:
         return _open(embedded_release_dir())
     local = local_release_dir(version)
-    return _open(local if local is not None else download(version))
+    if local is not None:
+        return _open(local)
+    release = cached_release(version)
+    release.check_schema_version()
+    return release
