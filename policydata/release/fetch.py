@@ -51,7 +51,7 @@ Progress = Callable[[int, int], None]
 
 
 class _RetryError(Exception):
-    """A failure that asking again may cure; carries the message for the final DownloadError."""
+    """A failure that asking again may cure; its message says what went wrong, for the final error."""
 
 
 @dataclass(frozen=True)
@@ -121,12 +121,14 @@ def fetch(want: Want, target: Path, progress: Progress | None = None) -> None:
                 pause = BACKOFF * 2**attempt
                 if attempt == want.retries:
                     raise DownloadError(
-                        f"{exc} ({attempt + 1} attempt(s)).",
+                        f"Downloading {want.shown} failed after {attempt + 1} attempt(s): {exc}.",
                         hint="Try again later; check the network connection (or the server).",
                         url=want.shown,
                     ) from None
                 if time.monotonic() + pause >= start + want.deadline:
-                    raise _deadline_error(want, f"{exc}; no time was left for another attempt") from None
+                    raise _deadline_error(
+                        want, f"attempt {attempt + 1} failed ({exc}), no time is left"
+                    ) from None
                 time.sleep(pause)
 
 
@@ -160,14 +162,14 @@ def _attempt(
     except requests.Timeout:
         if time.monotonic() >= start + want.deadline:
             raise _deadline_error(want, "the server had not answered") from None
-        raise _RetryError(
-            f"Downloading {want.shown} failed: the server did not answer within {want.timeout:g} s"
-        ) from None
+        raise _RetryError(f"the server did not answer within {want.timeout:g} s") from None
     except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
         if isinstance(exc, requests.exceptions.SSLError | requests.exceptions.ProxyError):
             raise _fatal(want, exc) from None
-        raise _RetryError(f"Downloading {want.shown} failed: {_describe(want, exc)}") from None
-    except requests.RequestException as exc:  # a malformed address, a redirect loop, ...: final
+        raise _RetryError(_describe(want, exc)) from None
+    except (requests.RequestException, ValueError) as exc:
+        # a malformed address (requests' own errors, or urllib's ValueError for a malformed
+        # redirect), a redirect loop, a scheme other than http(s): asking again will not help
         raise _fatal(want, exc) from None
     with response, out.open("wb") as fh:
         _check_response(want, response)
@@ -198,7 +200,7 @@ def _check_response(want: Want, response: requests.Response) -> None:
     """Refuse an answer that is not the file: an HTTP error, a compressed or announced other size."""
     status = response.status_code
     if status in (408, 429) or 500 <= status < 600:
-        raise _RetryError(f"Downloading {want.shown} failed with HTTP {status}")
+        raise _RetryError(f"HTTP {status}")
     if status != 200:
         hint = "The server had a problem; try again later."
         if 400 <= status < 500:
@@ -254,10 +256,7 @@ def _stream(
                 sock.settimeout(min(want.timeout, left))
             block = raw.read1(min(CHUNK, want.size - received), decode_content=False)
             if not block:
-                raise _RetryError(
-                    f"Downloading {want.shown} failed: the connection ended after {received:,} of "
-                    f"{want.size:,} bytes"
-                )
+                raise _RetryError(f"the connection ended after {received:,} of {want.size:,} bytes")
             digest.update(block)
             out.write(block)
             received += len(block)
@@ -266,11 +265,7 @@ def _stream(
     except urllib3.exceptions.ReadTimeoutError:
         if time.monotonic() >= start + want.deadline:
             raise _deadline_error(want, f"{received:,} of {want.size:,} bytes had arrived") from None
-        raise _RetryError(
-            f"Downloading {want.shown} failed: the server sent nothing for {want.timeout:g} s"
-        ) from None
+        raise _RetryError(f"the server sent nothing for {want.timeout:g} s") from None
     except (urllib3.exceptions.HTTPError, ConnectionError, TimeoutError) as exc:
-        raise _RetryError(
-            f"Downloading {want.shown} failed after {received:,} bytes: {_describe(want, exc)}"
-        ) from None
+        raise _RetryError(f"after {received:,} bytes, {_describe(want, exc)}") from None
     return digest.hexdigest()

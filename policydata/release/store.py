@@ -49,9 +49,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Releases verified in this process: the size, time and inode of each file then, and the sha256
-# the index vouches for. A release whose files still look the same is not hashed in full again.
-_Signature = tuple[tuple[str, int, int, int], ...]
+# Releases verified in this process: the size, times and inode of each file then, and the sha256
+# the index vouches for. A release whose files still look the same is not hashed in full again;
+# any write changes a file's ctime, which (unlike its mtime) cannot be set back.
+_Signature = tuple[tuple[str, int, int, int, int], ...]
 _verified: dict[tuple[Path, str], tuple[_Signature, dict[str, str]]] = {}
 
 #: Seconds between two looks at who holds a lock, while waiting for it.
@@ -351,7 +352,8 @@ def _signature(folder: Path) -> _Signature | None:
     if folder.is_symlink() or not folder.is_dir():
         return None
     return tuple(
-        (p.name, (st := p.lstat()).st_size, st.st_mtime_ns, st.st_ino) for p in sorted(folder.iterdir())
+        (p.name, (st := p.lstat()).st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        for p in sorted(folder.iterdir())
     )
 
 
@@ -361,7 +363,7 @@ def usable(
     """The sha256 of each file of the cached release when it is intact, else None.
 
     A damaged release is reported (as a logged warning) when ``warn``; each file is hashed once
-    per process while its size, time and inode stay the same (each load hashes its own table's
+    per process while its size, times and inode stay the same (each load hashes its own table's
     file again).
     """
     if not os.path.lexists(folder):
