@@ -238,8 +238,25 @@ def trickle(data: bytes, sent: Sent, stop: threading.Event, *, every: float = 0.
     return act
 
 
-def endless(sent: Sent, *, length: int | None = None, limit: int = 1 << 30) -> Action:
-    """A body that does not end: no Content-Length (or a false one), up to ``limit`` bytes."""
+def trickle_headers(sent: Sent, stop: threading.Event, *, every: float = 0.01) -> Action:
+    """Send a status line, then one header a byte every ``every`` seconds, never ending it."""
+
+    def chunks() -> Iterator[bytes]:
+        yield b"HTTP/1.1 200 OK\r\nX-Slow: "
+        while not stop.wait(every):
+            yield b"a"
+
+    def act(handler: http.server.BaseHTTPRequestHandler) -> None:
+        _stream(handler, chunks(), sent)
+
+    return act
+
+
+def endless(
+    sent: Sent, *, length: int | None = None, limit: int = 1 << 30, status: int = 200, location: str = ""
+) -> Action:
+    """A body that does not end: no Content-Length (or a false one), up to ``limit`` bytes; with
+    ``status`` and ``location``, a redirect whose body does not end."""
     block = bytes(range(256)) * 256
 
     def chunks() -> Iterator[bytes]:
@@ -247,9 +264,11 @@ def endless(sent: Sent, *, length: int | None = None, limit: int = 1 << 30) -> A
             yield block
 
     def act(handler: http.server.BaseHTTPRequestHandler) -> None:
-        handler.send_response(200)
+        handler.send_response(status)
         if length is not None:
             handler.send_header("Content-Length", str(length))
+        if location:
+            handler.send_header("Location", location)
         handler.send_header("Connection", "close")
         handler.end_headers()
         _stream(handler, chunks(), sent)

@@ -35,6 +35,7 @@ from _releases_support import (
     serve,
     sha256,
     trickle,
+    trickle_headers,
     wait_then,
     write_sources,
 )
@@ -539,6 +540,28 @@ def test_a_trickling_server_is_cut_at_the_deadline(env: Env, monkeypatch: pytest
     assert 0 < sent.bytes < len(data) // 10
     assert env.downloads(V2) == 1  # a deadline is not retried: no time is left
     assert env.cached_files() == []
+
+
+def test_a_server_that_trickles_its_headers_is_cut_at_the_deadline(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fast(monkeypatch, env, V2, seconds=1.0)
+    sent = Sent()
+    env.server.then(env.archive_path(V2), trickle_headers(sent, env.server.closing))
+    with pytest.raises(DownloadError):
+        policydata.open_release(V2)
+    assert sent.hung_up.wait(30), "the client never hung up"
+    assert env.downloads(V2) == 1
+    assert env.cached_files() == []
+
+
+def test_the_body_of_a_redirect_is_never_read(env: Env) -> None:
+    sent = Sent()
+    env.server.then(env.archive_path(V2), endless(sent, status=302, location=env.archive_path(V2)))
+    assert event_ids(V2) == ["USA-CHN-2099-TEST-A", "USA-CHN-2099-TEST-B"]
+    assert sent.hung_up.wait(30)
+    assert sent.bytes < 64 << 20
+    assert env.downloads(V2) == 2  # the redirect, then the archive
 
 
 def test_a_waiting_process_gives_up_on_a_stalled_holder(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,7 +5,8 @@ The newest release ships inside the wheel; in a source checkout the releases liv
 :mod:`~policydata.release.files` (checksums, the version syntax, atomic writes),
 :mod:`~policydata.release.release` (the :class:`Release` object),
 :mod:`~policydata.release.index` (the trusted index and the embedded release),
-:mod:`~policydata.release.store` (the cache) and :mod:`~policydata.release.download`.
+:mod:`~policydata.release.store` (the cache), :mod:`~policydata.release.fetch` (HTTP with a
+deadline and a size cap) and :mod:`~policydata.release.download` (check, unpack, install).
 """
 
 from __future__ import annotations
