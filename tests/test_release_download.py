@@ -885,6 +885,18 @@ def test_a_malformed_index_is_a_clear_error(
     assert env.server.count("") == 0
 
 
+@pytest.mark.parametrize(
+    "text",
+    [b"[" * 100_000 + b"]" * 100_000, b"\xff\xfe not UTF-8", b'{"releases": ' + b"1" * 5000 + b"}"],
+    ids=["nested-too-deep", "not-utf-8", "huge-number"],
+)
+def test_an_index_that_json_cannot_read_is_a_clear_error(env: Env, text: bytes) -> None:
+    env.index.write_bytes(text)
+    with pytest.raises(IntegrityError):
+        policydata.open_release(V2)
+    assert env.server.count("") == 0
+
+
 def test_an_entry_without_archive_cannot_be_downloaded(env: Env) -> None:
     env.index.write_text(json.dumps({"releases": [{"version": V2, "as_of": "2099-01-15"}]}))
     with pytest.raises(ReleaseNotFoundError):

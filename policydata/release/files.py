@@ -71,8 +71,14 @@ def read_checksums(path: Path) -> dict[str, str]:
     IntegrityError
         On a malformed line, or a name that is not a plain file name in the release's own folder.
     """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise IntegrityError(
+            f"{path} is not UTF-8 text.", hint="The release is damaged; download or rebuild it."
+        ) from None
     sums = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         digest, sep, name = line.partition("  ")

@@ -66,7 +66,7 @@ def read_json(path: Path, what: str, data: bytes | None = None) -> Any:
     an :class:`IntegrityError`."""
     try:
         return json.loads(path.read_bytes() if data is None else data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # malformed, not UTF-8, nested too deep
         raise IntegrityError(
             f"{path} is not valid JSON ({exc}).",
             hint=f"The {what} is damaged; download or rebuild it.",
