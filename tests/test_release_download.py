@@ -963,6 +963,11 @@ TAMPER = {
         (f / settings.CHECKSUMS_NAME).read_bytes() + b"\n"
     ),
     "extra-file": lambda env, f: (f / "extra.parquet").write_bytes(b"x"),
+    "folder-inside": lambda env, f: (f / "sub").mkdir(),
+    "table-missing": lambda env, f: (f / "tariff_events.parquet").unlink(),
+    "datapackage-rewritten": lambda env, f: (f / settings.DATAPACKAGE_FILE).write_bytes(
+        (f / settings.DATAPACKAGE_FILE).read_bytes().replace(b"CC-BY-4.0", b"CC0-1.0")
+    ),
     "file-is-a-link": _linked_file,
     "folder-is-a-link": _linked_folder,
 }
