@@ -287,6 +287,12 @@ def main() -> int:
     for k, n in keys.items():
         if n > 1:
             fail(f"product_list_counts: key {k} {n} times")
+    # a list no document gives a count of says so, so that a reader need not wonder
+    counted = {c["list_id"] for c in counts}
+    for r in product_lists:
+        if r["list_id"] not in counted and lines_of[r["list_id"]]:
+            said = "No count of this list's lines is stated in the documents read."
+            r["notes"] = f"{r['notes']} {said}".strip() if said not in r["notes"] else r["notes"]
     uncertainty = {r["list_id"]: r["uncertainty"] for r in product_lists}
     for c in counts:
         msg = check_count(c, lines_of[c["list_id"]], uncertainty[c["list_id"]])
