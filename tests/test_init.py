@@ -9,6 +9,7 @@ import policydata
 EXPECTED = {
     "SCHEMA_VERSION",
     "BuildError",
+    "Chain",
     "CacheError",
     "DataValidationError",
     "DatasetInfo",
@@ -29,6 +30,7 @@ EXPECTED = {
     "UnknownTableError",
     "UnsafeArchiveError",
     "__version__",
+    "chain",
     "citations",
     "diff",
     "list_datasets",
