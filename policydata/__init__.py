@@ -31,9 +31,11 @@ from policydata.api import (
     tariff_events,
     tariff_lines,
 )
+from policydata.chain import Chain, chain
 from policydata.diff import ReleaseDiff, diff
 from policydata.errors import (
     BuildError,
+    CacheError,
     DataValidationError,
     DownloadError,
     IntegrityError,
@@ -55,6 +57,8 @@ from policydata.validate import Problem, Report, validate
 __all__ = [
     "SCHEMA_VERSION",
     "BuildError",
+    "CacheError",
+    "Chain",
     "DataValidationError",
     "DatasetInfo",
     "DownloadError",
@@ -74,6 +78,7 @@ __all__ = [
     "UnknownTableError",
     "UnsafeArchiveError",
     "__version__",
+    "chain",
     "citations",
     "diff",
     "list_datasets",

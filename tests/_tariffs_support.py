@@ -54,7 +54,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from policydata.catalog import table
+from policydata.catalog import TABLE_NAMES, table
 from policydata.schemas.model import field_specs
 
 SOURCE = "test-2099-synthetic"
@@ -519,3 +519,6 @@ def write_sources(folder: Path) -> None:
     }
     for name, rows in tables.items():
         _write(folder / f"{name}.csv", name, rows)
+    for name in TABLE_NAMES:  # the tables this synthetic release leaves empty
+        if name not in tables:
+            _write(folder / f"{name}.csv", name, [])

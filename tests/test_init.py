@@ -9,6 +9,8 @@ import policydata
 EXPECTED = {
     "SCHEMA_VERSION",
     "BuildError",
+    "Chain",
+    "CacheError",
     "DataValidationError",
     "DatasetInfo",
     "DownloadError",
@@ -28,6 +30,7 @@ EXPECTED = {
     "UnknownTableError",
     "UnsafeArchiveError",
     "__version__",
+    "chain",
     "citations",
     "diff",
     "list_datasets",

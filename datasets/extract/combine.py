@@ -188,7 +188,7 @@ def count_rows(
         elif extraction == "section301" and snapshot.startswith("hts-2026-rev-6-note-"):
             dated = re.search(r"lines in force (\d{4}-\d{2}-\d{2})", snapshot)
             on = dated.group(1) if dated else editions["HTS-2026-REV-6"]["effective_date"]
-            source = "s301-hts-2026-rev-6-ch99-notes"
+            source = "hts-2026-rev-6-ch99"
             if meta.get("stated_lines") == r["stated"] or re.search(
                 rf"(?<![\d,.]){r['stated']}(?![\d,])", meta.get("stated_in", "")
             ):
@@ -287,6 +287,12 @@ def main() -> int:
     for k, n in keys.items():
         if n > 1:
             fail(f"product_list_counts: key {k} {n} times")
+    # a list no document gives a count of says so, so that a reader need not wonder
+    counted = {c["list_id"] for c in counts}
+    for r in product_lists:
+        if r["list_id"] not in counted and lines_of[r["list_id"]]:
+            said = "No count of this list's lines is stated in the documents read."
+            r["notes"] = f"{r['notes']} {said}".strip() if said not in r["notes"] else r["notes"]
     uncertainty = {r["list_id"]: r["uncertainty"] for r in product_lists}
     for c in counts:
         msg = check_count(c, lines_of[c["list_id"]], uncertainty[c["list_id"]])

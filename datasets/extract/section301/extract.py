@@ -84,7 +84,7 @@ def hts_source_id(rev: str) -> str:
 
 
 SRC_USITC = "s301-usitc-china-tariffs-2020"
-SRC_NOTES = "s301-hts-2026-rev-6-ch99-notes"
+SRC_NOTES = "hts-2026-rev-6-ch99"  # defined by us_lists (the same document)
 SRC_ARCHIVE = "s301-usitc-hts-archive"
 
 CARRY = ("membership 2021-2024 carried from the USITC table of 2020-01-01: "
@@ -1192,15 +1192,6 @@ def needed_sources(cm):
          "reference": f"USITC reference table of HTS subheadings covered by headings 9903.88.01-.16 (256 pages, 8-digit and "
                       f"10-digit tables), version dated January 1, 2020; read from github.com/{REPO_WAUGH} "
                       f"notes/China-Tariffs.pdf @{cm[REPO_WAUGH]}; the address serves the current version",
-         "checked": "false"},
-        {"source_id": SRC_NOTES,
-         "title": "Harmonized Tariff Schedule of the United States (2026) Revision 6, Chapter 99, Subchapter III, U.S. notes 20 and 31 and headings 9903.88, 9903.91, 9903.92",
-         "publisher": "United States International Trade Commission",
-         "url": "https://hts.usitc.gov/reststop/file?release=currentRelease&filename=Chapter+99",
-         "published_date": "", "language": "en", "kind": "legal",
-         "reference": f"HTSUS 2026 Rev. 6, chapter 99 subchapter III, U.S. note 20(b),(d),(f),(g),(s),(u),(vvv),(www) and note 31; "
-                      f"text read from github.com/{REPO_TRT} data/us_notes/chapter99_2026_rev_6.txt @{cm[REPO_TRT]}; "
-                      "the address serves the chapter of the current revision (past revisions: USITC HTS archive)",
          "checked": "false"},
         {"source_id": SRC_ARCHIVE,
          "title": "Harmonized Tariff Schedule archive (list of editions and revisions)",

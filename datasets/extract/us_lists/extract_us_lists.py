@@ -539,9 +539,14 @@ def main() -> int:
                 if cur is None or start < cur["start"]:
                     seen[r["hts_prefix"]] = {"start": start, "src": "trt-s232-derivative-products",
                                              "item": f"heading {r['ch99_code']} per the tracker"}
+        left_out: list[str] = []
         for code, v in seen.items():
             ed = ed_of(v["start"]) if v["start"] >= "2025-01-01" else "HTS-2025-BASIC"
             ok = valid_in(code, ed, codes)
+            if not ok:
+                # never convert a code: one that is not a line of its edition is left out and named
+                left_out.append(f"{code[:4]}.{code[4:6]}.{code[6:]} ({ed})")
+                continue
             extra = ""
             if v["start"] == "2020-02-08":
                 extra = "; valid_from = 8 Feb 2020, the date Proclamation 9980 (85 FR 5281) applied (the tracker attributes the row to it)"
@@ -554,7 +559,8 @@ def main() -> int:
         add_list(lid, f"Section 232 derivative {'steel' if metal == 'steel' else 'aluminum'} articles, 2020 to 5 April 2026 (derived, partial)",
                  "", "products", "mixed", "", "", "false",
                  ("Derived and partial: union of the tracker's resources/s232_metal_chapter_products.csv (derivative rows) and resources/s232_derivative_products.csv; "
-                  "the Federal Register annexes and the 2025 inclusion notices were not read; codes of the second file were truncated to HTS8 by the tracker."),
+                  "the Federal Register annexes and the 2025 inclusion notices were not read; codes of the second file were truncated to HTS8 by the tracker."
+                  + (f" Left out because they are not lines of the HTS edition they would be written in: {', '.join(sorted(left_out))}." if left_out else "")),
                  f"Headings over the period, per the tracker's files (heading left empty: several): {heads}. The duty applies to the value of the steel or aluminum content from 4 Jun 2025 (scope described-goods).")
         stated.append({"list_id": lid, "snapshot": "derived files (2020-2026)", "level": "mixed", "stated": "",
                        "encoded": str(len(seen))})
@@ -682,7 +688,7 @@ SOURCE_ROWS = [
      "publisher": "U.S. International Trade Commission",
      "url": "https://hts.usitc.gov/reststop/file?release=2026HTSRev6&filename=Chapter+99",
      "published_date": "2026-04-23", "language": "en", "kind": "legal",
-     "reference": ("HTSUS 2026 Revision 6, chapter 99, subchapter III, U.S. notes 2(v)(iii), 2(aa), 16, 33, 37, 38, 39 (posted 2026-04-23 per the "
+     "reference": ("HTSUS 2026 Revision 6, chapter 99, subchapter III, U.S. notes 2(v)(iii), 2(aa), 16, 20, 31, 33, 37, 38, 39 and headings 9903.82, 9903.88, 9903.91, 9903.92 (posted 2026-04-23 per the "
                    "USITC change record; URL as built by the tracker's src/revisions.R for release 2026HTSRev6); text extracted from the PDF by the tracker, "
                    f"read from {TRT} data/us_notes/chapter99_2026_rev_6.txt @{C}"),
      "checked": "true"},
