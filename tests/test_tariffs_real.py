@@ -474,3 +474,40 @@ def test_eu_company_rates_on_electric_cars_are_not_added_up(real_release: Path) 
     assert len(company) == 6
     assert {layer.status for layer in company} == {"may apply"}
     assert (stack.additional_pct, stack.additional_upper_pct) == (0, 35.3)
+
+
+def test_chart_shows_the_2018_2019_escalation(real_release: Path, tmp_path: Path) -> None:
+    """The schedule's unweighted average over tariff lines, both directions, 2018-2026: drawn to a
+    PNG, and the escalation of 2018-2019 checked in the series drawn (each round raises it)."""
+    from matplotlib.image import imread
+
+    from policydata.plot import plot_timelines
+    from policydata.tariffs import MEAN, SHARE, rate_timeline
+
+    frames = [rate_timeline(a, b, "2018-01-01", "2026-12-31") for a, b in (("USA", "CHN"), ("CHN", "USA"))]
+    target = tmp_path / "tariffs.png"
+    plot_timelines(frames, target)
+    pixels = imread(target)
+    assert pixels.shape[0] > 500
+    assert (pixels[..., :3] < 0.9).any(axis=2).mean() > 0.01
+
+    def value(frame: object, series: str, day: str) -> float:
+        import pandas as pd
+
+        assert isinstance(frame, pd.DataFrame)
+        rows = frame[(frame["series"] == series) & (frame["start"] <= day) & (frame["end"] > day)]
+        return float(rows["rate_pct"].iloc[0])
+
+    us, cn = frames
+    # US: Lists 1, 2, 3 (10%), 3 at 25%, 4A at 15%; Phase One halves 4A
+    rounds = ["2018-06-01", "2018-07-06", "2018-08-23", "2018-09-24", "2019-05-10", "2019-09-01"]
+    us_means = [value(us, MEAN, d) for d in rounds]
+    assert us_means == sorted(us_means) and len(set(us_means)) == len(us_means)
+    assert value(us, MEAN, "2020-02-14") < value(us, MEAN, "2019-09-01")
+    # China: the answers of 2018-07-06, 2018-08-23, 2018-09-24 and 2019-06-01
+    cn_means = [
+        value(cn, MEAN, d) for d in ["2018-06-01", "2018-07-06", "2018-08-23", "2018-09-24", "2019-06-01"]
+    ]
+    assert cn_means == sorted(cn_means) and len(set(cn_means)) == len(cn_means)
+    # most lines the lists name carry a duty once List 4A applies
+    assert value(us, SHARE, "2019-09-01") > 90

@@ -20,6 +20,7 @@ A row of scope ``described-goods`` covers only the goods it describes (``describ
 
 from __future__ import annotations
 
+import bisect
 import enum
 import functools
 from collections.abc import Iterable, Sequence
@@ -273,24 +274,32 @@ class LineTable:
         self.unknown = np.array([line.unknown for line in self.lines], dtype=bool)
         bases = [line.basis or "" for line in self.lines]
         self.bases = np.array(bases, dtype=object) if any(bases) else None
-        self._prefix: dict[str, list[int]] = {}
+        # lines sorted by code: the lines a list code is a prefix of are one run of this order
+        self._order = sorted(range(self.n), key=lambda i: self.lines[i].code)
+        self._keys = [self.lines[i].code for i in self._order]
+        self._limits = [line.limit for line in self.lines]
         self._exact: dict[str, list[int]] = {}
         for i, line in enumerate(self.lines):
-            for n in LENGTHS:
-                if n <= line.limit and n <= len(line.code):
-                    self._prefix.setdefault(line.code[:n], []).append(i)
             if not line.rest:
                 self._exact.setdefault(line.code, []).append(i)
         self._matches: dict[tuple[str, ...], _Matches] = {}
 
     def match(self, codes: Sequence[str]) -> tuple[list[int], list[int], list[int]]:
-        """(code index, line index, partial) for every line each code matches."""
+        """(code index, line index, partial) for every line each code matches (the rules of
+        :func:`list_level`: a code of a length in LENGTHS that begins the line's code, or a code the
+        line's code is a proper even-length prefix of)."""
         rows, lines, partial = [], [], []
+        keys, order, limits = self._keys, self._order, self._limits
         for i, code in enumerate(codes):
-            for j in self._prefix.get(code, ()):
-                rows.append(i)
-                lines.append(j)
-                partial.append(0)
+            if len(code) in LENGTHS:
+                lo = bisect.bisect_left(keys, code)
+                hi = bisect.bisect_left(keys, code + "\uffff")
+                for k in range(lo, hi):
+                    j = order[k]
+                    if len(code) <= limits[j]:
+                        rows.append(i)
+                        lines.append(j)
+                        partial.append(0)
             for n in range(0, len(code), 2):
                 for j in self._exact.get(code[:n], ()):
                     rows.append(i)

@@ -166,24 +166,26 @@ def _encoded_lines(
     index: Index, imposing: str, prefix: str, first: int, stop: int
 ) -> list[tuple[Line, tuple[int, int]]]:
     """Lines of the encoded editions below ``prefix`` valid at some time in ``[first, stop)``."""
-    out: list[tuple[Line, tuple[int, int]]] = []
+    table = index.lines
+    lo, hi = bisect.bisect_left(table.codes, prefix), bisect.bisect_left(table.codes, prefix + "\uffff")
+    spans: dict[str, tuple[int, int]] = {}
+    for i in range(lo, hi):  # one pass over the lines under the prefix
+        a, z = table.starts[i], table.stops[i]
+        if a < stop and first < z:
+            code = table.codes[i]
+            here, old = (max(first, a), min(stop, z)), spans.get(code)
+            spans[code] = here if old is None else (min(old[0], here[0]), max(old[1], here[1]))
     if len(prefix) == 10:
-        rows = _valid_rows(index, prefix, first, stop)
-        return [(Line(prefix), _span(rows, first, stop))] if rows else []
+        return [(Line(prefix), spans[prefix])] if prefix in spans else []
     split = index.split_lines(imposing)
-    for code in index.lines.under(prefix):
+    out: list[tuple[Line, tuple[int, int]]] = []
+    for code, span in spans.items():
         if len(code) != 8 or _provision(prefix, code):
             continue
-        rows = _valid_rows(index, code, first, stop)
-        if not rows:
-            continue
-        children = [c for c in index.lines.under(code) if len(c) == 10] if code in split else []
-        kids = [(c, _valid_rows(index, c, first, stop)) for c in children]
-        kids = [(c, r) for c, r in kids if r]
-        if kids:
-            out += [(Line(c), _span(r, first, stop)) for c, r in kids]
-        else:
-            out.append((Line(code), _span(rows, first, stop)))
+        kids = (
+            [(c, spans[c]) for c in table.under(code) if len(c) == 10 and c in spans] if code in split else []
+        )
+        out += [(Line(c), s) for c, s in kids] if kids else [(Line(code), span)]
     return out
 
 
