@@ -266,10 +266,11 @@ def _exclusion(index: Index, event: Event, line: Line, day: int) -> int:
 class LineTable:
     """Many lines, indexed so that a list's rows are matched to them in one pass."""
 
-    def __init__(self, lines: Sequence[Line]) -> None:
+    def __init__(self, lines: Sequence[Line], window: tuple[int, int] | None = None) -> None:
         import numpy as np
 
         self.lines = tuple(lines)
+        self.window = window  # only list rows valid at some time in [first, stop) are matched
         self.n = len(self.lines)
         self.unknown = np.array([line.unknown for line in self.lines], dtype=bool)
         bases = [line.basis or "" for line in self.lines]
@@ -336,11 +337,15 @@ class _Matches:
     def of(cls, table: LineTable, lst: ProductList) -> _Matches:
         import numpy as np
 
-        rows, lines, partial = table.match([r.code for r in lst.rows])
+        kept = lst.rows
+        if table.window is not None:
+            first, stop = table.window
+            kept = tuple(row for row in kept if row.start < stop and first < row.stop)
+        rows, lines, partial = table.match([r.code for r in kept])
         r = np.asarray(rows, dtype=np.intp)
-        starts = np.array([row.start for row in lst.rows], dtype=np.int64)
-        stops = np.array([row.stop for row in lst.rows], dtype=np.int64)
-        described = np.array([row.described for row in lst.rows], dtype=bool)
+        starts = np.array([row.start for row in kept], dtype=np.int64)
+        stops = np.array([row.stop for row in kept], dtype=np.int64)
+        described = np.array([row.described for row in kept], dtype=bool)
         value = np.where(
             np.asarray(partial, dtype=bool),
             MAYBE | bit(Reason.CODE_PARTLY_LISTED),

@@ -208,6 +208,17 @@ class Lines:
             LineRow(code, self.starts[i], self.stops[i], self.rates[i], self.mfns[i]) for i in range(lo, hi)
         ]
 
+    @functools.lru_cache(maxsize=4)  # noqa: B019 - one Lines per release
+    def rates_on(self, day: int) -> dict[str, tuple[str | None, float | None]]:
+        """The general rate (text, percent) of every HTS8 line valid on ``day``."""
+        return {
+            code: (rate, mfn)
+            for code, start, stop, rate, mfn in zip(
+                self.codes, self.starts, self.stops, self.rates, self.mfns, strict=True
+            )
+            if len(code) == 8 and start <= day < stop
+        }
+
     def under(self, prefix: str) -> list[str]:
         """Distinct codes starting with ``prefix``, sorted."""
         lo, hi = self._span(prefix)

@@ -203,7 +203,7 @@ def _direction(
         # the panel's intervals also end where a line's general (MFN) rate changes
         parents = {line.code[:8] for line in found.lines}
         cuts = {d for code in parents for row in idx.lines.rows(code) for d in (row.start, row.stop)}
-        table = LineTable(found.lines)
+        table = LineTable(found.lines, window=(ordinal(a), ordinal(b) + 1))
         result = run(eng, table, ordinal(a), ordinal(b) + 1, exporter=exporter, valid=found.valid, extra=cuts)
         tables.append(_table(idx, result, imposing, target))
     return tables

@@ -14,7 +14,7 @@ from policydata.errors import InvalidArgumentError
 from policydata.tariffs import query as q
 from policydata.tariffs import rules
 from policydata.tariffs.coverage import NOTED, REASON_DOC, Line, LineTable, Reason
-from policydata.tariffs.events import Event, Index, index, ordinal, to_date
+from policydata.tariffs.events import NOMENCLATURE, Event, Index, index, ordinal, to_date
 from policydata.tariffs.segments import (
     APPLIES,
     EXCLUDED,
@@ -271,7 +271,7 @@ def _bisect(bounds: Sequence[int], day: int) -> int:
 def _outcomes(eng: Engine, lines: Sequence[Line], day: int, exporter: str | None) -> list[Outcome]:
     if len(lines) <= SCALAR_LINES:
         return [single(eng, line, day, exporter) for line in lines]
-    table = LineTable(lines)
+    table = LineTable(lines, window=(day, day + 1))
     result = run(eng, table, day, day + 1, exporter=exporter)
     return [result.outcomes[int(k)] for k in result.result[:, 0]]
 
@@ -347,8 +347,13 @@ def _answers(
     idx: Index, imposing: str, lines: Sequence[Line], outcomes: Sequence[Outcome], day: int
 ) -> tuple[LineAnswer, ...]:
     out = []
+    # many lines: the general rates of the day in one pass over the nomenclature
+    rates = idx.lines.rates_on(day) if len(lines) > SCALAR_LINES else None
     for line, outcome in zip(lines, outcomes, strict=True):
-        text, pct = q.mfn(idx, imposing, line, day)
+        if rates is not None and NOMENCLATURE.get(imposing) == "HTS" and not line.unknown:
+            text, pct = rates.get(line.code[:8], (None, None))
+        else:
+            text, pct = q.mfn(idx, imposing, line, day)
         out.append(LineAnswer(line.code, line.rest, outcome.sure, outcome.upper, text, pct))
     return tuple(out)
 

@@ -105,7 +105,7 @@ def _pieces(
         found = q.lines(idx, imposing, question, a, b)
         result = run(
             eng,
-            LineTable(found.lines),
+            LineTable(found.lines, window=(ordinal(a), ordinal(b) + 1)),
             ordinal(a),
             ordinal(b) + 1,
             exporter=question.exporter,
