@@ -263,8 +263,8 @@ def _regimes(ax: Axes, frame: pd.DataFrame, ylim: float) -> None:
     for (_, _, before), (start, _, after) in itertools.pairwise(regimes):
         x = _num(dt.date.fromisoformat(start))
         ax.axvline(x, color="#999999", linewidth=0.8, linestyle=(0, (2, 2)))
-        ax.text(x, ylim * 0.6, f"◂ {_clip(before, 34)} ", fontsize=7, color=GREY, va="top", ha="right")
-        ax.text(x, ylim * 0.55, f" {_clip(after, 34)} ▸", fontsize=7, color=GREY, va="top")
+        ax.text(x, ylim * 0.6, f"◂ {_clip(before, 40)} ", fontsize=7, color=GREY, va="top", ha="right")
+        ax.text(x, ylim * 0.55, f" {_clip(after, 40)} ▸", fontsize=7, color=GREY, va="top")
 
 
 def _key(key: Axes, p: _Panel, rows: int) -> None:

@@ -485,7 +485,7 @@ def test_timeline_over_lines(release: Path) -> None:
         ("2098-06-01", "2098-12-31"),
         ("2099-01-01", "2099-01-31"),
     ]
-    assert every.attrs["regimes"][1][2] == "lines of the encoded schedule"
+    assert every.attrs["regimes"][1][2] == "lines of the HTS schedule"
 
 
 DAYS = [

@@ -99,7 +99,7 @@ def test_hs6_range_contains_its_lines(panel: list[dict[str, object]], imposing: 
         by_hs6: dict[str, list[tuple[float, float]]] = {}
         for code, values in lines.items():
             by_hs6.setdefault(code[:6], []).append(values)
-        picked = random.Random(day.toordinal()).sample(sorted(by_hs6), min(25, len(by_hs6)))
+        picked = random.Random(day.toordinal()).sample(sorted(by_hs6), min(40, len(by_hs6)))
         for hs6 in picked:
             stack = rate_stack(imposing, target, day, hs_code=hs6)
             values = by_hs6[hs6]

@@ -290,9 +290,9 @@ def _lines_label(idx: Index, imposing: str, day: dt.date) -> str:
     nom = NOMENCLATURE.get(imposing)
     edition = idx.edition_on(nom, ordinal(day)) if nom else None
     if edition is not None and edition.encoded:
-        return "lines of the encoded schedule"
+        return f"lines of the {nom} schedule"
     basis = idx.basis_on(nom, ordinal(day)) if nom else None
-    return f"lines the lists name ({basis or 'schedule'} codes; schedule not encoded)"
+    return f"lines the lists name ({basis or 'no schedule'})"
 
 
 @dataclass(frozen=True)
@@ -335,7 +335,15 @@ def timeline_rows(frame: pd.DataFrame) -> list[TimelineRow]:
 
 
 def step_values(frame: pd.DataFrame, series: str) -> list[tuple[dt.date, dt.date, float, str]]:
-    """(start, end, value, changed_by) of one series of a timeline, in order (for drawing)."""
+    """(start, end, value, changed_by) of one series of a timeline, in order (for drawing).
+
+    Examples
+    --------
+    >>> from policydata.tariffs import rate_timeline, step_values
+    >>> tl = rate_timeline("USA", "CHN", "2025-04-01", "2025-04-30", hs_code="95030000")
+    >>> [(a.isoformat(), v) for a, _, v, _ in step_values(tl, "total")][-1]
+    ('2025-04-10', 145.0)
+    """
     rows = frame[frame["series"] == series].sort_values("start")
     columns = zip(
         rows["start"].tolist(),
