@@ -1103,6 +1103,17 @@ EVENT_LISTS = {
     "USA-CHN-2024-301-REVIEW-GLOVES-2026": ["USA-301-REVIEW-9903-91-08"],
     "USA-CHN-2024-301-REVIEW-TUNGSTEN-2025": ["USA-301-REVIEW-9903-91-11"],
     "USA-CHN-2024-301-REVIEW-CRANES": ["USA-301-REVIEW-9903-92-10", "USA-301-REVIEW-9903-91-09"],
+    # legacy semiconductors (December 2025): the list of note 31(f)(i), heading 9903.91.05
+    "USA-CHN-2025-301-SEMI-LEGACY": ["USA-301-REVIEW-9903-91-05"],
+    # exclusions in force 2024-2026: heading 9903.88.69 (note 20(vvv), one list per excluded list) and
+    # 9903.88.70 (note 20(www)); the 2025 extensions carry the same items
+    **{
+        f"USA-CHN-{y}-301-EXCL-{b}-{lst}": [f"USA-301-EXCL-VVV-{n}"]
+        for y, b in (("2024", "164"), ("2025", "EXT26"))
+        for lst, n in (("L1", "I"), ("L2", "II"), ("L3", "III"), ("L4A", "IV"))
+    },
+    "USA-CHN-2024-301-EXCL-SOLAR14": ["USA-301-EXCL-WWW"],
+    "USA-CHN-2025-301-EXCL-EXT26-SOLAR14": ["USA-301-EXCL-WWW"],
 }
 
 

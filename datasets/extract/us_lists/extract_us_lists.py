@@ -505,7 +505,7 @@ def main() -> int:
                  heading, "products", "mixed", "", "", "false", unc16,
                  (f"{len(by_sub[sub])} provisions as printed. Headings: {heading_text[heading]}. Outside chapters 72, 73, 74 and 76 the duty applies only where "
                   "the metal is at least 15% of the article's weight (those rows have scope described-goods); other headings of 9903.82 apply to UK and "
-                  "Russian goods. No tariff_events row covers the regime of 6 April 2026 yet."))
+                  "Russian goods."))
 
     # ---------------- earlier regime (derived files)
     mc = list(csv.DictReader(open(INPUTS / "s232_metal_chapter_products.csv", encoding="utf-8")))
@@ -659,6 +659,12 @@ def main() -> int:
         ("USA-CHN-2025-232-BUSES", "USA-232-BUSES"),
         ("USA-CHN-2025-232-TRUCKPARTS", "USA-232-MHDV-PARTS"),
         ("USA-CHN-2026-232-SEMI", "USA-232-SEMI"),
+        # the regime of 6 April 2026 (note 16(c)): 50% on (i)-(v), 25% on (vi)-(viii)
+        *[("USA-CHN-2026-232-STEEL-FULL50", x) for x in ("USA-232-STEEL", "USA-232-STEEL-DERIV-2026-IV")],
+        *[("USA-CHN-2026-232-ALU-FULL50", x) for x in ("USA-232-ALU", "USA-232-ALU-DERIV-2026-II")],
+        ("USA-CHN-2026-232-COPPER-FULL50", "USA-232-COPPER"),
+        *[("USA-CHN-2026-232-DERIV25", x)
+          for x in ("USA-232-ALU-DERIV-2026-VI", "USA-232-STEEL-DERIV-2026-VII", "USA-232-COPPER-2026-VIII")],
     ]
     known = {r["event_id"] for r in csv.DictReader(open(SOURCES / "tariff_events.csv", encoding="utf-8"))}
     for e, lid in events:
