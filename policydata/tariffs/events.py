@@ -2,9 +2,10 @@
 
 Everything the tariff engine reads comes from an opened release (:func:`policydata.open_release`):
 ``tariff_events``, ``tariff_event_lists``, ``tariff_event_products``, ``product_lists``,
-``product_list_lines``, ``nomenclature_editions``, ``tariff_lines`` and ``sector_codes``. Dates are
-kept as proleptic ordinals (``date.toordinal()``) so that the engine compares integers; an open end
-is :data:`OPEN`. List rows and tariff lines are kept as columns.
+``product_list_lines``, ``nomenclature_editions``, ``tariff_lines`` (HTS lines, and the HS
+subheadings of each encoded HS edition), ``sectors`` and ``sector_codes``. Dates are kept as
+proleptic ordinals (``date.toordinal()``) so that the engine compares integers; an open end is
+:data:`OPEN`. List rows and tariff lines are kept as columns.
 
 A list row is *carried* on a day when the nomenclature edition in force that day is not encoded and
 is not the row's own edition: the data then says what the list held in an earlier edition, not in
@@ -45,7 +46,7 @@ RATE_COMBINES: Final = ("stacks", "replaces", "overrides", "instead")
 #: additional duties): never lines of a product question's answer unless asked for by their code
 PROVISION_CHAPTERS: Final = ("98", "99")
 #: version of the cached index's layout; change it whenever the layout changes
-CACHE_FORMAT: Final = 4
+CACHE_FORMAT: Final = 5
 
 
 def ordinal(day: dt.date | None) -> int:
@@ -135,6 +136,17 @@ def basis_eras(editions: Iterable[Edition]) -> list[tuple[str | None, int, int]]
             eras[-1] = (eras[-1][0], eras[-1][1], e.start)
         eras.append((e.basis, e.start, OPEN))
     return eras
+
+
+class Sector(NamedTuple):
+    """A row of ``sectors``: what a sector question needs beside its codes."""
+
+    sector_id: str
+    scheme: str
+    parent_id: str | None
+    name_en: str
+    #: ``mapped``, ``no-published-list`` or ``list-not-read`` (None in releases before schema 1.2)
+    hs_mapping: str | None
 
 
 class LineRow(NamedTuple):
@@ -266,6 +278,10 @@ class Index:
     editions: Mapping[str, Edition]
     lines: Lines
     sector_codes: Mapping[str, tuple[str, ...]]
+    #: the sectors of the release, by id
+    sectors: Mapping[str, Sector] = field(default_factory=dict)
+    #: the six-digit subheadings of each encoded HS edition (by edition id), sorted
+    subheadings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     _pairs: dict[tuple[str, str], Pair] = field(default_factory=dict, repr=False)
 
     def pair(self, imposing: str, target: str) -> Pair:
@@ -293,6 +309,16 @@ class Index:
     def basis_on(self, nomenclature: str, day: int) -> str | None:
         """The HS basis of the editions of ``nomenclature`` on ``day`` (the last one before a gap)."""
         return next((b for b, a, z in basis_eras(self.editions_of(nomenclature)) if a <= day < z), None)
+
+    def in_basis(self, basis: str | None, code: str) -> bool | None:
+        """Whether ``code`` (its first six digits at most) names a subheading of the HS edition
+        ``basis``; None when that edition's subheadings are not encoded."""
+        found = self.subheadings.get(basis or "")
+        if not found:
+            return None
+        head = code[:6]
+        i = bisect.bisect_left(found, head)
+        return i < len(found) and found[i].startswith(head)
 
     @functools.cache  # noqa: B019
     def era_lines(self, imposing: str) -> dict[str, tuple[int, int, frozenset[str | None]]]:
@@ -622,7 +648,35 @@ def build_index(release: Release) -> Index:
         editions=editions,
         lines=_lines(release),
         sector_codes={k: tuple(sorted(v)) for k, v in sectors.items()},
+        sectors=_sectors(release),
+        subheadings=_subheadings(release, editions),
     )
+
+
+def _sectors(release: Release) -> dict[str, Sector]:
+    table = release.load("sectors", backend="arrow")
+    rows = _column_rows(table)
+    return {
+        r["sector_id"]: Sector(r["sector_id"], r["scheme"], r["parent_id"], r["name_en"], r.get("hs_mapping"))
+        for r in rows
+    }
+
+
+def _subheadings(release: Release, editions: Mapping[str, Edition]) -> dict[str, tuple[str, ...]]:
+    """The six-digit codes of each encoded HS edition (those valid on the edition's first day)."""
+    hs = [e for e in editions.values() if e.nomenclature == "HS" and e.encoded]
+    if not hs or "tariff_lines" not in release.tables:
+        return {}
+    table = release.load(
+        "tariff_lines", backend="arrow", columns=["code", "valid_from", "valid_to"],
+        filters=[("nomenclature", "=", "HS")],
+    )  # fmt: skip
+    codes = table.column("code").to_pylist()
+    starts, stops = _ordinals(table.column("valid_from")), _ordinals(table.column("valid_to"))
+    rows = list(zip(codes, starts, stops, strict=True))
+    return {
+        e.edition_id: tuple(sorted({c for c, a, z in rows if len(c) == 6 and a <= e.start < z})) for e in hs
+    }
 
 
 # --- the cache ----------------------------------------------------------------------------------
@@ -695,11 +749,13 @@ def to_plain(idx: Index) -> tuple[Any, ...]:
         tuple(tuple(e) for e in idx.editions.values()),
         lines,
         tuple(idx.sector_codes.items()),
+        tuple(tuple(s) for s in idx.sectors.values()),
+        tuple(idx.subheadings.items()),
     )
 
 
 def from_plain(plain: tuple[Any, ...]) -> Index:
-    _, version, events, lists, editions, lines, sectors = plain
+    _, version, events, lists, editions, lines, codes, sectors, subheadings = plain
     return Index(
         version=version,
         events=tuple(_event_of(v) for v in events),
@@ -711,7 +767,9 @@ def from_plain(plain: tuple[Any, ...]) -> Index:
         },
         editions={e[0]: Edition(*e) for e in editions},
         lines=Lines(lines),
-        sector_codes=dict(sectors),
+        sector_codes=dict(codes),
+        sectors={s[0]: Sector(*s) for s in sectors},
+        subheadings=dict(subheadings),
     )
 
 

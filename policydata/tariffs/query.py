@@ -12,7 +12,12 @@ nothing (every line of the schedule). It is answered per *line* below it:
 
 Codes are matched in the edition in force on the day, never converted. A code that is not a line
 of the edition in force is answered as it is, with coverage by the lists that do not name it
-unknown (``code-not-in-edition``).
+unknown (``code-not-in-edition``). On days whose edition is not encoded, that is known where the
+edition's HS basis is: a code that names no subheading of it (an HS 2022 code such as 8806.21,
+drones, on a day of the HS 2017 based HTS of 2019) is not a line of the day's edition either.
+
+A sector's codes are HS 2022 codes (``sector_codes``): its question is the union of the lines below
+them, each line once.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ from policydata.tariffs.segments import exporter_matches
 DateLike: TypeAlias = "dt.date | str"
 #: the ``query`` label of a question about every line of the schedule
 GENERIC_QUERY = "every tariff line"
+#: the HS edition of a sector's codes (the rows of ``sector_codes`` whose classification is HS2022)
+SECTOR_BASIS = "HS-2022"
 _HS_QUERY = re.compile(r"^\d{2}(?:\d{2}){0,4}$")
 
 
@@ -73,13 +80,18 @@ def hs(value: str) -> str:
 
 @dataclass(frozen=True)
 class Query:
-    """What a question is about: code prefixes (``("",)`` for every line), and an exporter."""
+    """What a question is about: code prefixes (``("",)`` for every line), and an exporter.
+
+    ``basis`` is the HS edition the prefixes are written in when it is known (a sector's codes);
+    a code of the question is otherwise read in the edition of the day.
+    """
 
     label: str
     prefixes: tuple[str, ...]
     hs_code: str | None = None
     sector: str | None = None
     exporter: str | None = None
+    basis: str | None = None
 
     @property
     def generic(self) -> bool:
@@ -100,15 +112,41 @@ def query(index: Index, hs_code: str | None, sector: str | None, exporter: str |
         code = hs(hs_code)
         return Query(f"HS {code}", (code,), hs_code=code, exporter=exporter)
     if sector is not None:
-        codes = index.sector_codes.get(sector)
-        if not codes:
-            known = ", ".join(sorted(index.sector_codes)[:12])
-            raise InvalidArgumentError(
-                f"Sector {sector!r} has no HS2022 codes in sector_codes of release {index.version}.",
-                hint=f"Sectors with HS codes include: {known or 'none'}.",
-            )
-        return Query(f"sector {sector} (HS {', '.join(codes)})", codes, sector=sector, exporter=exporter)
+        return Query(
+            f"sector {sector} (HS {', '.join(sector_codes(index, sector))})",
+            sector_codes(index, sector),
+            sector=sector,
+            exporter=exporter,
+            basis=SECTOR_BASIS,
+        )
     return Query(GENERIC_QUERY, ("",), exporter=exporter)
+
+
+#: what a sector without HS codes has instead, in words (``sectors.hs_mapping``)
+NO_CODES = {
+    "no-published-list": "no published product list exists for it",
+    "list-not-read": "its published product list has not been read into the data yet",
+}
+
+
+def sector_codes(index: Index, sector: str) -> tuple[str, ...]:
+    """A sector's HS 2022 codes; an error that says why a sector has none (or is unknown)."""
+    codes = index.sector_codes.get(sector)
+    if codes:
+        return codes
+    known = index.sectors.get(sector)
+    if known is not None:
+        why = NO_CODES.get(known.hs_mapping or "", "the crosswalk gives it no HS 2022 code")
+        raise InvalidArgumentError(
+            f"Sector {sector} ({known.name_en}) has no HS 2022 codes in release {index.version}: {why} "
+            f"(hs_mapping: {known.hs_mapping or 'not recorded'}).",
+            hint="Its tariff lines cannot be told; ask about a mapped sector ('policydata show sectors').",
+        )
+    ids = sorted(index.sectors) or sorted(index.sector_codes)
+    raise InvalidArgumentError(
+        f"{sector!r} is not a sector of release {index.version}.",
+        hint=f"Sectors include: {', '.join(ids[:12]) or 'none'}.",
+    )
 
 
 def check_exporter(index: Index, imposing: str, target: str, exporter: str | None) -> None:
@@ -243,21 +281,48 @@ def lines(index: Index, imposing: str, q: Query, first: dt.date, last: dt.date |
         else:
             here = []
         if not here:
-            known = edition is not None and edition.encoded
-            if known:
+            if edition is not None and edition.encoded:
                 missing.append(prefix)
+                here = [(Line(prefix, unknown=True), (a, z))]
             else:
                 enumerated = False
-            here = [(Line(prefix, unknown=known), (a, z))]
+                here = _unlisted(index, nom, q, prefix, a, z)
+                if any(line.unknown for line, _ in here):
+                    missing.append(prefix)
         found += here
-    unique = dict(found)
+    # each line once (several codes of a question may hold it); a code answered as itself may be
+    # two lines, one per stretch where it is or is not a line of the edition of the day
+    unique = dict.fromkeys(found)
     return Lines(
-        lines=tuple(unique),
-        valid=tuple(unique.values()),
+        lines=tuple(line for line, _ in unique),
+        valid=tuple(span for _, span in unique),
         enumerated=enumerated,
         edition=edition.edition_id if edition is not None else None,
         missing=tuple(missing),
     )
+
+
+def _unlisted(
+    index: Index, nom: str | None, q: Query, prefix: str, a: int, z: int
+) -> list[tuple[Line, tuple[int, int]]]:
+    """A code under which no list names a line, on days no encoded edition covers, answered as one
+    line. Where an edition of those days is known and its HS basis has no subheading the code
+    names, the code is not a line of that edition (``unknown``: lists that do not name it may cover
+    it); on days of no known edition (a gap of the editions) it is taken as a line."""
+    outside: list[tuple[int, int]] = []
+    for ed in index.editions_of(nom) if nom is not None else ():
+        lo, hi = max(a, ed.start), min(z, ed.stop)
+        if lo < hi and index.in_basis(ed.basis, prefix) is False:
+            if outside and outside[-1][1] == lo:
+                lo = outside.pop()[0]
+            outside.append((lo, hi))
+    if not outside:
+        return [(Line(prefix), (a, z))]
+    out = [(Line(prefix, unknown=True, basis=q.basis), span) for span in outside]
+    cuts = [a, *(b for span in outside for b in span), z]
+    rest = [(lo, hi) for lo, hi in itertools.pairwise(cuts) if lo < hi and (lo, hi) not in outside]
+    out += [(Line(prefix), span) for span in rest]
+    return sorted(out, key=lambda item: item[1])
 
 
 def regimes(index: Index, imposing: str, first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
