@@ -15,6 +15,8 @@ import typer
 if TYPE_CHECKING:
     import pandas as pd
 
+from rich.markup import escape
+
 from policydata.cli.app import app, out
 from policydata.dates import parse_date
 from policydata.plot import plot_timelines
@@ -52,8 +54,11 @@ def _print_lines(stack: object) -> None:
     if stack.missing:
         out.print(f"not a line of {stack.edition}: {', '.join(stack.missing)}", markup=False)
     if not stack.enumerated:
+        what = "this code" if stack.sector is None else "some of its codes"
         out.print(
-            "the lines below this code are not known on this date (no encoded edition, no list names one)"
+            f"the lines below {what} are not known on this date (no encoded edition, no list names one): "
+            "such a code is answered as one line",
+            markup=False,
         )
     if len(stack.lines) <= 1:
         return
@@ -66,34 +71,66 @@ def _print_lines(stack: object) -> None:
         out.print(f"  {_range(low, high):>14}  {', '.join(codes[:SHOWN_LINES])}{more}", markup=False)
 
 
+def _share(low: float, high: float) -> str:
+    return f"{low:.3g}%" if low == high else f"{low:.3g}-{high:.3g}%"
+
+
+def _print_layers(stack: RateStack) -> None:
+    many = len(stack.lines) > 1
+    width = max(len(layer.event_id) for layer in stack.layers)
+    share = f"{'% lines':>10}  " if many else ""
+    out.print(
+        f"{'rate':>7}  {'status':<14}  {share}{'event':<{width}}  {'authority':<17} {'since':<10}  until",
+        markup=False,
+    )
+    for layer in stack.layers:
+        until = str(layer.until) if layer.until else "-"
+        dim = layer.status in ("excluded", "does not apply")
+        share = f"{_share(layer.share_pct, layer.share_upper_pct):>10}  " if many else ""
+        out.print(
+            f"{layer.rate_pct:>6g}%  {layer.status:<14}  {share}{layer.event_id:<{width}}  "
+            f"{layer.authority:<17} "
+            f"{layer.since}  {until}",
+            markup=False,
+            style="dim" if dim else None,
+        )
+        if layer.reason:
+            out.print(f"{'':>7}  └ {layer.reason}", markup=False)
+
+
+def _print_summary(stack: RateStack) -> None:
+    """Averages and shares over the lines of a question of several lines (unweighted)."""
+    n = len(stack.lines)
+    out.print(
+        f"[bold]over its {n:,} tariff lines, unweighted[/] (each line counts once, whatever its trade):"
+    )
+    rows = [
+        ("simple average additional duty", _range(stack.mean_pct, stack.mean_upper_pct)),
+        ("share of lines with a duty", _range(stack.share_covered_pct, stack.share_covered_upper_pct)),
+        ("range over the lines", _range(stack.additional_pct, stack.additional_upper_pct)),
+    ]
+    for label, value in rows:
+        out.print(f"  {label:<31} {value}", markup=False)
+    if stack.uncertain:
+        out.print("  where two figures are given, the first is due in every reading of the data, the second")
+        out.print("  in the highest single reading")
+
+
 def _print_stack(stack: object) -> None:
 
     assert isinstance(stack, RateStack)
+    what = stack.query if stack.sector is None else f"sector {stack.sector} ({stack.sector_name})"
     out.print(
-        f"[bold]{stack.imposing} tariffs on goods from {stack.target}[/], {stack.query}, on {stack.on} "
-        f"(release {stack.version})"
+        f"[bold]{stack.imposing} tariffs on goods from {stack.target}[/], {escape(what)}, on "
+        f"{stack.on} (release {stack.version})"
     )
+    if stack.sector is not None:
+        out.print(f"its HS 2022 codes: {', '.join(stack.codes)}", markup=False)
     _print_lines(stack)
     if not stack.layers:
         out.print("no tariff layer in force: additional tariff 0%")
     else:
-        width = max(len(layer.event_id) for layer in stack.layers)
-        out.print(
-            f"{'rate':>7}  {'status':<14}  {'event':<{width}}  {'authority':<17} {'since':<10}  until",
-            markup=False,
-        )
-        for layer in stack.layers:
-            until = str(layer.until) if layer.until else "-"
-            dim = layer.status in ("excluded", "does not apply")
-            out.print(
-                f"{layer.rate_pct:>6g}%  {layer.status:<14}  {layer.event_id:<{width}}  "
-                f"{layer.authority:<17} "
-                f"{layer.since}  {until}",
-                markup=False,
-                style="dim" if dim else None,
-            )
-            if layer.reason:
-                out.print(f"{'':>7}  └ {layer.reason}", markup=False)
+        _print_layers(stack)
     line = f"additional tariff: {_range(stack.additional_pct, stack.additional_upper_pct)}"
     if stack.uncertain:
         line += " (the lowest is due in every reading of the data, the highest in one)"
@@ -105,6 +142,12 @@ def _print_stack(stack: object) -> None:
             else f"; total {_range(stack.total_pct, stack.total_upper_pct or stack.total_pct)}"
         )
         out.print(f"general (MFN) rate: {stack.general_rate}{total}", markup=False)
+    _print_alternatives(stack)
+    if len(stack.lines) > 1:
+        _print_summary(stack)
+
+
+def _print_alternatives(stack: RateStack) -> None:
     for alt in stack.alternatives:
         out.print(f"instead, for postal shipments: {alt.rate_pct:g}% ({alt.event_id})", markup=False)
 

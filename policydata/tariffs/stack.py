@@ -50,7 +50,9 @@ class Layer:
     say which) or ``excluded`` (taken out by an exclusion: ``by``). ``reasons`` are stable codes
     (:class:`~policydata.tariffs.coverage.Reason`), ``reason`` says the same in words. For a
     question over several lines, ``lines_applying`` and ``lines_may_apply`` count the lines where
-    the layer applies and where it may apply. ``since`` and ``until`` bound the stretch over which
+    the layer applies and where it may apply, and ``share_pct`` and ``share_upper_pct`` give them as
+    percent of the question's lines (applies; applies or may apply): each line counts once, whatever
+    its trade. ``since`` and ``until`` bound the stretch over which
     the layer has had this status for a one-line question (``until`` exclusive, None when open);
     for several lines they are the event's own dates. ``instead`` marks a duty that applies in
     place of every other one.
@@ -74,6 +76,8 @@ class Layer:
     instead: bool
     lines_applying: int
     lines_may_apply: int
+    share_pct: float
+    share_upper_pct: float
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,15 @@ class RateStack:
     groups them. ``missing`` names question codes that are not lines of the edition in force
     (``edition``); ``enumerated`` is False when the lines below the question's code are not known
     (no encoded edition, and no list names one), so the code was answered as one line.
+
+    Over the lines of the question (a sector, an HS6 or HS4 code, every line), each line counting
+    once whatever its trade (the data has no trade weights): ``mean_pct`` and ``mean_upper_pct``
+    are the simple, unweighted average additional duty (sure and upper); ``share_covered_pct`` and
+    ``share_covered_upper_pct`` the percent of lines with an additional duty in every reading and
+    in some reading; the range is ``additional_pct`` (the lowest line, every reading) to
+    ``additional_upper_pct`` (the highest line, highest reading). For a sector, ``sector_name`` is
+    its English name and ``codes`` its HS 2022 codes (for an HS code, the code; empty for every
+    line).
     """
 
     imposing: str
@@ -133,6 +146,12 @@ class RateStack:
     mfn_pct: float | None
     total_pct: float | None
     total_upper_pct: float | None
+    mean_pct: float
+    mean_upper_pct: float
+    share_covered_pct: float
+    share_covered_upper_pct: float
+    sector_name: str | None = None
+    codes: tuple[str, ...] = ()
 
     @property
     def uncertain(self) -> bool:
@@ -166,6 +185,7 @@ class RateStack:
         }
         out["on"] = self.on.isoformat()
         out["missing"] = list(self.missing)
+        out["codes"] = list(self.codes)
         out["layers"] = [_layer_dict(la) for la in self.layers]
         out["values"] = [
             {"additional_pct": a, "additional_upper_pct": b, "lines": list(codes)}
@@ -312,15 +332,23 @@ def _aggregate(
             since, until = _since_until(eng, lines[0], day, found[0], exporter)
         else:
             since, until = event.start, event.stop
-        out.append(_layer(eng, event, merged, text, since, until, counts[APPLIES], counts[MAY]))
+        out.append(_layer(eng, event, merged, text, (since, until), (counts[APPLIES], counts[MAY], n)))
     return tuple(sorted(out, key=lambda la: (la.effective_date, la.event_id)))
 
 
 def _layer(
-    eng: Engine, event: Event, state: LayerState, text: str, since: int, until: int, applying: int, may: int
+    eng: Engine,
+    event: Event,
+    state: LayerState,
+    text: str,
+    span: tuple[int, int],
+    counts: tuple[int, int, int],
 ) -> Layer:
+    """A layer of the stack; ``counts`` are the lines where it applies, may apply, and all lines."""
     assert event.effective is not None
     assert event.rate is not None
+    since, until = span
+    applying, may, n = counts
     return Layer(
         event_id=event.event_id,
         layer_id=eng.pair.layer_of[event.event_id],
@@ -340,7 +368,24 @@ def _layer(
         instead=state.instead,
         lines_applying=applying,
         lines_may_apply=may,
+        share_pct=_percent(applying, n),
+        share_upper_pct=_percent(applying + may, n),
     )
+
+
+def _percent(part: int | float, whole: int) -> float:
+    return round(100.0 * part / whole, 6) if whole else 0.0
+
+
+def _summary(answers: Sequence[LineAnswer]) -> dict[str, float]:
+    """Simple (unweighted) averages over the lines and the shares of lines with a duty."""
+    n = len(answers)
+    return {
+        "mean_pct": round(sum(a.additional_pct for a in answers) / n, 6),
+        "mean_upper_pct": round(sum(a.additional_upper_pct for a in answers) / n, 6),
+        "share_covered_pct": _percent(sum(a.additional_pct > 0 for a in answers), n),
+        "share_covered_upper_pct": _percent(sum(a.additional_upper_pct > 0 for a in answers), n),
+    }
 
 
 def _answers(
@@ -385,7 +430,11 @@ def rate_stack(
         the tariff lines (HS6, HS4) is answered for each line below it; without ``hs_code`` and
         ``sector`` the question is about every line of the schedule.
     sector
-        A sector id of ``sector_codes`` (its HS2022 codes are the question).
+        A sector id (``sectors``): the question is the lines below its HS 2022 codes
+        (``sector_codes``), each line once. The answer gives the simple, unweighted average
+        additional duty over those lines (``mean_pct``, ``mean_upper_pct``), the share of lines
+        with a duty (``share_covered_pct``, ``share_covered_upper_pct``; per layer ``share_pct``,
+        ``share_upper_pct``) and the range (``additional_pct`` to ``additional_upper_pct``).
     exporter
         For rates that differ by exporter (the EU's duties on electric cars from China), the
         exporter whose rate applies (part of its name, e.g. ``"BYD"``); without it, the range over
@@ -402,14 +451,23 @@ def rate_stack(
     Raises
     ------
     InvalidArgumentError
-        For an unknown jurisdiction, a malformed date or HS code, an unknown sector, both
-        ``hs_code`` and ``sector``, or an exporter that names none (or several) of the exporters.
+        For an unknown jurisdiction, a malformed date or HS code, an unknown sector or one without
+        HS codes (the error says why: ``no-published-list`` or ``list-not-read``), both ``hs_code``
+        and ``sector``, or an exporter that names none (or several) of the exporters.
 
     Examples
     --------
     >>> from policydata.tariffs import rate_stack
     >>> stack = rate_stack("USA", "CHN", "2018-09-24", hs_code="4202.21.90")
     >>> stack.additional_pct <= stack.additional_upper_pct
+    True
+
+    A sector: machine tools and robots (Made in China 2025), the day List 1 took effect.
+
+    >>> robots = rate_stack("USA", "CHN", "2018-07-06", sector="MIC2025-02")
+    >>> robots.sector_name, len(robots.lines), robots.share_covered_pct
+    ('High-end CNC machine tools and robots', 24, 62.5)
+    >>> robots.additional_pct <= robots.mean_pct <= robots.additional_upper_pct
     True
     """
     imp, tgt = q.jurisdiction(imposing, "imposing"), q.jurisdiction(target, "target")
@@ -445,7 +503,15 @@ def rate_stack(
         mfn_pct=mfn,
         total_pct=None if None in totals else min(t for t in totals if t is not None),
         total_upper_pct=None if None in uppers else max(t for t in uppers if t is not None),
+        **_summary(answers),
+        sector_name=_sector_name(idx, question.sector),
+        codes=() if question.generic else question.prefixes,
     )
+
+
+def _sector_name(idx: Index, sector: str | None) -> str | None:
+    found = idx.sectors.get(sector) if sector is not None else None
+    return found.name_en if found is not None else None
 
 
 def states_by_event(outcome: Outcome) -> Mapping[str, LayerState]:
