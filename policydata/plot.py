@@ -1,7 +1,11 @@
 """Charts of tariff timelines (needs the optional extra ``policydata[plot]``, i.e. matplotlib).
 
-Drawing only: every series comes from :func:`policydata.tariffs.rate_timeline` (and
-:func:`policydata.tariffs.step_values`). The chart is drawn on a matplotlib ``Figure`` without
+:func:`plot_timelines` draws timelines one direction per panel; :func:`plot_sectors` draws the
+sectors of a scheme as small multiples (a row per sector, a column per direction).
+
+Drawing only: every series comes from :mod:`policydata.tariffs`
+(:func:`~policydata.tariffs.rate_timeline`, :func:`~policydata.tariffs.step_values`,
+:func:`~policydata.tariffs.sector_timelines`). The chart is drawn on a matplotlib ``Figure`` without
 pyplot, so it uses no global state and no display: it works the same in a script, a test or a
 notebook.
 """
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +30,7 @@ from policydata.tariffs import (
     TIMELINE_COLUMNS,
     TOTAL,
     TOTAL_UPPER,
+    SectorTimeline,
     step_values,
 )
 
@@ -188,16 +194,19 @@ def _changes(frame: pd.DataFrame, solid: list[_Step], dashed: list[_Step] | None
 
 def _panel(frame: pd.DataFrame, k: int, schedule: pd.DataFrame | None) -> _Panel:
     generic = str(frame["query"].iloc[0]) == GENERIC_QUERY
-    if generic:
+    sector = frame.attrs.get("sector")
+    if generic or sector:
+        # many lines: their simple average, and the share of them with a duty
         solid, dashed = _steps(frame, MEAN), _steps(frame, MEAN_UPPER)
-        labels = (f"{AVERAGE_LABEL}, duty in every reading", "the same, highest reading")
+        who = f"sector {sector}, " if sector else ""
+        labels = (f"{who}{AVERAGE_LABEL}, duty in every reading", "the same, highest reading")
     else:
         solid, dashed = _steps(frame, TOTAL), _steps(frame, TOTAL_UPPER)
         labels = (f"{frame['query'].iloc[0]}: lowest duty (every reading)", "highest single reading")
     upper: list[_Step] | None = dashed
     if [s.value for s in dashed] == [s.value for s in solid]:
         upper = None
-    share = _steps(frame, SHARE) if generic else None
+    share = _steps(frame, SHARE) if generic or sector else None
     avg = _steps(schedule, MEAN) if schedule is not None else None
     colour = COLOURS[k % len(COLOURS)]
     return _Panel(frame, colour, solid, upper, labels, _changes(frame, solid, upper), share, avg)
@@ -243,16 +252,29 @@ def _lines(view: Axes, p: _Panel, end: dt.date, ylim: float, lo: float, hi: floa
 
 
 def _share_axis(ax: Axes, p: _Panel, end: dt.date) -> None:
-    """The share of lines covered, on a right-hand axis from 0 to 100%."""
+    """The share of lines covered, shaded on a right-hand axis from 0 to 100%, in one key with the
+    lines of the left-hand axis."""
     if p.share is None:
+        ax.legend(loc="upper left", frameon=False, fontsize=9)
         return
+    import matplotlib.dates as mdates
+
     right = ax.twinx()
-    _draw(right, p.share, end, GREY, SHARE_LABEL, style="thin")
+    label = SHARE_LABEL
+    if p.frame.attrs.get("sector"):
+        label = SHARE_LABEL.replace("tariff lines", "the sector's tariff lines")
+    _draw(right, p.share, end, p.colour, label, style="thin")
+    xs = mdates.date2num([s.start for s in p.share] + [end])  # type: ignore[no-untyped-call]
+    ys = [s.value for s in p.share] + [p.share[-1].value]
+    right.fill_between(xs, ys, step="post", color=p.colour, alpha=0.08, linewidth=0)
     right.set_ylim(0, 118)
-    right.set_ylabel("share of tariff lines covered", fontsize=8, color=GREY)
+    right.set_ylabel("share of tariff lines with a duty", fontsize=8, color=GREY)
     right.tick_params(axis="y", labelsize=8, colors=GREY)
+    right.yaxis.set_major_formatter(lambda v, _pos: f"{v:g}%")
     right.spines[["top"]].set_visible(False)
-    right.legend(loc="upper right", frameon=False, fontsize=8)
+    handles, labels = ax.get_legend_handles_labels()
+    more, more_labels = right.get_legend_handles_labels()
+    right.legend(handles + more, labels + more_labels, loc="upper left", frameon=False, fontsize=9)
 
 
 def _regimes(ax: Axes, frame: pd.DataFrame, ylim: float) -> None:
@@ -322,9 +344,18 @@ def _direction(
     imposing, target = str(p.frame["imposing"].iloc[0]), str(p.frame["target"].iloc[0])
     ax.set_title(f"{imposing} tariffs on goods from {target}", loc="left", fontsize=13, fontweight="bold")
     ax.set_ylabel("additional tariff, % ad valorem")
-    ax.legend(loc="upper left", frameon=False, fontsize=9)
     _share_axis(ax, p, end)
     return ax
+
+
+def _title(timelines: Sequence[pd.DataFrame], first: dt.date, end: dt.date) -> str:
+    window = f"{first:%Y-%m-%d} to {end - dt.timedelta(days=1):%Y-%m-%d}"
+    sectors = {(f.attrs.get("sector"), f.attrs.get("sector_name")) for f in timelines}
+    if len(sectors) == 1:
+        sector, name = sectors.pop()
+        if sector:
+            return f"Additional tariffs on {name or sector} ({sector}), {window}"
+    return f"Additional tariffs, {window}"
 
 
 def plot_timelines(
@@ -397,19 +428,248 @@ def plot_timelines(
         shared = shared or ax
         _key(fig.add_subplot(grid[2 * k + 1, :]), p, key_rows[k])
     version = timelines[0].attrs.get("version", "")
-    fig.suptitle(
-        title or f"Additional tariffs, {first:%Y-%m-%d} to {end - dt.timedelta(days=1):%Y-%m-%d}",
-        fontsize=15,
-        fontweight="bold",
-    )
+    fig.suptitle(title or _title(timelines, first, end), fontsize=15, fontweight="bold")
     note = (
         "Statutory additional ad valorem rates on top of ordinary (MFN) duties. Averages are simple, "
         "unweighted "
         "averages over tariff lines: trade weights are not in the data. Numbered: each change of a line "
         "(coloured: solid line; grey: dashed line only) and the events that caused it."
     )
+    note += f" Data: policydata release {version}." if version else ""
+    fig.supxlabel(textwrap.fill(note, 220 if zoom else 175), fontsize=8, x=0.01, ha="left")
+    if path is not None:
+        fig.savefig(path, dpi=dpi)
+    return fig
+
+
+# --- sectors as small multiples ---------------------------------------------------------------
+
+#: how the chart names the jurisdictions it knows (others by their code)
+NAMES = {"USA": "the US", "CHN": "China", "EUN": "the EU"}
+SHADE = "#cfcfcf"
+SECTOR_SHARE_LABEL = (
+    "share of the sector's tariff lines with an additional duty (shaded; right scale, 0-100%)"
+)
+SECTOR_MEAN_LABEL = "simple average additional duty over the sector's tariff lines, unweighted (left scale)"
+
+
+def _check_sectors(directions: Sequence[Sequence[SectorTimeline]]) -> list[str]:
+    if not directions or not all(directions):
+        raise InvalidArgumentError(
+            "No sector timeline to draw.", hint="Pass lists returned by policydata.tariffs.sector_timelines."
+        )
+    ids = [s.sector_id for s in directions[0]]
+    for column in directions[1:]:
+        if [s.sector_id for s in column] != ids:
+            raise InvalidArgumentError(
+                "The directions to draw do not hold the same sectors in the same order.",
+                hint="Call sector_timelines with the same scheme (or sectors) for each direction.",
+            )
+    return ids
+
+
+def _unmapped(ax: Axes, st: SectorTimeline) -> None:
+    """A sector without tariff lines: said in words on a hatched panel, never drawn as zero."""
+    ax.set_facecolor("#f7f7f7")
+    ax.fill_between([0, 1], 0, 1, transform=ax.transAxes, hatch="///", facecolor="none", edgecolor="#dddddd")
+    ax.text(
+        0.5,
+        0.5,
+        f"no tariff lines to count: {st.why}\n(hs_mapping: {st.hs_mapping}). Unknown, not zero.",
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=8.5,
+        color="#444444",
+        bbox={"facecolor": "white", "edgecolor": "#bbbbbb", "boxstyle": "round,pad=0.4"},
+    )
+    ax.tick_params(axis="y", labelleft=False)
+
+
+def _sector_share(ax: Axes, st: SectorTimeline, end: dt.date, last: bool) -> Axes:
+    """The share of the sector's lines with a duty, shaded on a right-hand 0-100% scale."""
+    import matplotlib.dates as mdates
+
+    assert st.frame is not None
+    right = ax.twinx()
+    share = _steps(st.frame, SHARE)
+    xs = mdates.date2num([s.start for s in share] + [end])  # type: ignore[no-untyped-call]
+    ys = [s.value for s in share] + [share[-1].value]
+    right.fill_between(xs, ys, step="post", color=SHADE, linewidth=0, label=SECTOR_SHARE_LABEL)
+    right.set_ylim(0, 100)
+    right.set_yticks([0, 50, 100], labels=["0", "50", "100%"] if last else ["", "", ""])
+    right.tick_params(axis="y", labelsize=7, colors="#888888", length=2)
+    right.spines[["top", "left", "bottom"]].set_visible(False)
+    right.spines["right"].set_color("#bbbbbb")
+    # the shade behind the average: the right axis below the left one, the left one transparent
+    right.set_zorder(ax.get_zorder() - 1)
+    ax.patch.set_visible(False)
+    return right
+
+
+def _sector_lines(ax: Axes, st: SectorTimeline, colour: str, end: dt.date) -> None:
+    """The simple average (every reading), the stretches of lines counted, the peak and the counts."""
+    assert st.frame is not None
+    mean = _steps(st.frame, MEAN)
+    _draw(ax, mean, end, colour, SECTOR_MEAN_LABEL)
+    for first, _, _, _ in st.lines[1:]:
+        ax.axvline(_num(first), color="#777777", linewidth=0.8, linestyle=(0, (1, 2)))
+    peak = st.peak()
+    if peak is not None and peak.mean_pct > 0:
+        ax.annotate(
+            f"{peak.mean_pct:.0f}%",
+            (_num(peak.day), peak.mean_pct),
+            xytext=(5, -2),
+            textcoords="offset points",
+            fontsize=8,
+            fontweight="bold",
+            color=colour,
+            va="top",
+        )
+    counts = [f"{n} lines" if k == 0 else f"{n} from {a:%Y}" for k, (a, _, n, _) in enumerate(st.lines)]
+    ax.set_title("; ".join(counts), loc="right", fontsize=7.5, color="#555555")
+
+
+def _sector_axis(ax: Axes, first: dt.date, end: dt.date, ylim: float, bottom: bool) -> None:
+    import matplotlib.dates as mdates
+
+    ax.set_xlim(_num(first), _num(end))
+    ax.set_ylim(0, ylim)
+    ax.set_yticks([0, 50, 100, 150] if ylim > 150 else [0, 50, 100])
+    _format_axis(ax, first, end)
+    ax.xaxis.set_major_locator(mdates.YearLocator())  # type: ignore[no-untyped-call]
+    ax.tick_params(labelsize=8, labelbottom=bottom)
+
+
+def _sector_header(fig: Figure, grid: object, directions: Sequence[Sequence[SectorTimeline]]) -> None:
+    """The key (one row across) and a title over each column."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    key = fig.add_subplot(grid[0, :])  # type: ignore[index]
+    key.set_axis_off()
+    handles = [
+        Line2D([], [], color="#333333", linewidth=2.4, label=SECTOR_MEAN_LABEL),
+        Patch(facecolor=SHADE, label=SECTOR_SHARE_LABEL),
+        Line2D(
+            [], [], color="#777777", linewidth=0.8, linestyle=(0, (1, 2)), label="the lines counted change"
+        ),
+        Patch(facecolor="#f7f7f7", edgecolor="#cccccc", hatch="///", label="no HS codes: unknown, not zero"),
+    ]
+    key.legend(handles=handles, loc="center", ncols=2, frameon=False, fontsize=9)
+    for col, column in enumerate(directions):
+        head = fig.add_subplot(grid[1, col])  # type: ignore[index]
+        head.set_axis_off()
+        st = column[0]
+        head.text(
+            0.5, 0.1, f"Duties imposed by {NAMES.get(st.imposing, st.imposing)} on goods from "
+            f"{NAMES.get(st.target, st.target)}", ha="center", va="bottom", fontsize=12, fontweight="bold",
+            color=COLOURS[col % len(COLOURS)],
+        )  # fmt: skip
+
+
+def _sectors_note(version: str) -> str:
+    return (
+        "Statutory additional ad valorem duties on top of ordinary (MFN) duties, due in every reading of the "
+        "data. Both the share and the average count each tariff line of the sector once, whatever its "
+        "trade: trade weights are not in the data. A sector's lines are those below its HS 2022 codes "
+        "(sector_codes). Until 2024 they are the lines the product lists name (the HTS and the Chinese "
+        "schedule of those years are not encoded; a code no list names counts as one line); the US counts "
+        "every HTS line from 2025. Not counted here: duties the data cannot rule in or out (an HS 2022 code "
+        "that the HS 2017 based lists of 2018-2020 cannot name; duties whose product lists are not encoded): "
+        "'policydata timeline --sector' draws that highest reading. Marked: the highest average."
+        + (f" Data: policydata release {version}." if version else "")
+    )
+
+
+def _sector_panels(
+    fig: Figure, grid: object, directions: Sequence[Sequence[SectorTimeline]], ylim: float
+) -> None:
+    for col, column in enumerate(directions):
+        colour = COLOURS[col % len(COLOURS)]
+        for row, st in enumerate(column):
+            ax = fig.add_subplot(grid[row + 2, col])  # type: ignore[index]
+            first, end = st.start, st.end + dt.timedelta(days=1)
+            if col == 0:
+                ax.set_title(f"{st.sector_id}  {st.name}", loc="left", fontsize=9.5)
+            _sector_axis(ax, first, end, ylim, bottom=row == len(column) - 1)
+            if st.frame is None:
+                _unmapped(ax, st)
+                continue
+            _sector_share(ax, st, end, last=col == len(directions) - 1)
+            _sector_lines(ax, st, colour, end)
+
+
+def plot_sectors(
+    directions: Sequence[Sequence[SectorTimeline]],
+    path: str | Path | None = None,
+    *,
+    title: str | None = None,
+    dpi: int = 150,
+) -> Figure:
+    """Draw sectors as small multiples: a row per sector, a column per direction.
+
+    Each panel shows, over the window, the share of the sector's tariff lines with an additional
+    duty (shaded, on a 0-100% scale) and the simple, unweighted average additional duty over those
+    lines (a step line, on one percent scale shared by every panel), both as due in every reading
+    of the data, with the highest average marked and the number of lines counted in each stretch.
+    A sector without HS codes is shown as such (hatched, with the reason from ``hs_mapping``),
+    never as zero.
+
+    Parameters
+    ----------
+    directions
+        One list per direction (a column), each as returned by
+        :func:`policydata.tariffs.sector_timelines`, with the same sectors in the same order and the
+        same window.
+    path
+        Where to save the chart (``.png``, ``.svg``, ...); None to only return the figure.
+    title
+        The chart's title; a default names the scheme and the window.
+    dpi
+        Resolution of raster output.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    MissingDependencyError
+        If matplotlib is not installed (install ``policydata[plot]``).
+    InvalidArgumentError
+        If there is nothing to draw, or the directions hold different sectors.
+
+    Examples
+    --------
+    >>> from policydata.tariffs import sector_timelines
+    >>> from policydata.plot import plot_sectors
+    >>> us = sector_timelines("USA", "CHN", "2018-01-01", "2019-12-31")
+    >>> fig = plot_sectors([us])
+    >>> [ax.get_title(loc="left") for ax in fig.axes if ax.get_title(loc="left")][1]
+    'MIC2025-02  High-end CNC machine tools and robots'
+    """
+    require("matplotlib", "plot", "Drawing a chart")
+    from matplotlib.figure import Figure
+
+    ids = _check_sectors(directions)
+    frames = [st.frame for column in directions for st in column if st.frame is not None]
+    top = max((s.value for f in frames for s in _steps(f, MEAN)), default=0.0)
+    ylim = max(top, 100.0) * 1.15
+    fig = Figure(figsize=(6.8 * len(directions) + 0.8, 1.35 * len(ids) + 3.0), layout="constrained")
+    grid = fig.add_gridspec(len(ids) + 2, len(directions), height_ratios=[0.5, 0.22] + [1.0] * len(ids))
+    _sector_header(fig, grid, directions)
+    _sector_panels(fig, grid, directions, ylim)
+    first, last = directions[0][0].start, directions[0][0].end
+    scheme = directions[0][0].scheme
+    fig.suptitle(
+        title or f"Additional tariffs on the {scheme} sectors, {first:%Y} to {last:%Y}",
+        fontsize=15,
+        fontweight="bold",
+    )
+    version = str(frames[0].attrs.get("version", "")) if frames else ""
     fig.supxlabel(
-        note + (f" Data: policydata release {version}." if version else ""), fontsize=8, x=0.01, ha="left"
+        textwrap.fill(_sectors_note(version), 95 * len(directions) + 10), fontsize=7.5, x=0.01, ha="left"
     )
     if path is not None:
         fig.savefig(path, dpi=dpi)

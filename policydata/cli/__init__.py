@@ -3,7 +3,7 @@
 Exit codes: 0 success or valid data, 1 invalid data, 2 usage or internal error.
 """
 
-from policydata.cli import cache, chain, data, publish, tariffs, validate
+from policydata.cli import cache, chain, data, publish, sectors, tariffs, validate
 from policydata.cli.app import app, main
 
-__all__ = ["app", "cache", "chain", "data", "main", "publish", "tariffs", "validate"]
+__all__ = ["app", "cache", "chain", "data", "main", "publish", "sectors", "tariffs", "validate"]

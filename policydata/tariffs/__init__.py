@@ -19,7 +19,9 @@ Modules, one job each:
 * :mod:`~policydata.tariffs.rules`: the stacking rules of the legal texts;
 * :mod:`~policydata.tariffs.segments`: readings, statuses and totals, one line or many;
 * :mod:`~policydata.tariffs.stack`, :mod:`~policydata.tariffs.timeline`,
-  :mod:`~policydata.tariffs.panel`: the front ends.
+  :mod:`~policydata.tariffs.panel`: the front ends;
+* :mod:`~policydata.tariffs.sectors`: every sector of a scheme over a window (its share of lines
+  with a duty and the simple average over its lines), for tables and small multiples.
 """
 
 from __future__ import annotations
@@ -27,6 +29,13 @@ from __future__ import annotations
 from policydata.tariffs.coverage import REASON_DOC, Reason
 from policydata.tariffs.panel import PANEL_COLUMNS, tariff_panel, write_panel
 from policydata.tariffs.query import GENERIC_QUERY
+from policydata.tariffs.sectors import (
+    SectorTimeline,
+    SectorValues,
+    scheme_sectors,
+    sector_timelines,
+    year_ends,
+)
 from policydata.tariffs.stack import Layer, LineAnswer, RateStack, list_members, rate_stack
 from policydata.tariffs.timeline import (
     MEAN,
@@ -59,12 +68,17 @@ __all__ = [
     "LineAnswer",
     "RateStack",
     "Reason",
+    "SectorTimeline",
+    "SectorValues",
     "TimelineRow",
     "list_members",
     "rate_stack",
     "rate_timeline",
+    "scheme_sectors",
+    "sector_timelines",
     "step_values",
     "tariff_panel",
     "timeline_rows",
     "write_panel",
+    "year_ends",
 ]

@@ -246,6 +246,9 @@ def rate_timeline(
         every line, ``may apply``, ``does not apply``, ``excluded``), ``reasons`` its reason codes
         (``;``-separated). ``lines`` counts the lines answered; ``changed_by`` names the events (or,
         where no event did, the product lists) whose start or end caused the change at ``start``.
+        ``frame.attrs`` holds the release ``version``, the ``regimes`` (stretches of the window
+        and which lines each counts), and for a sector its id, name and codes (``sector``,
+        ``sector_name``, ``codes``).
 
     Examples
     --------
@@ -253,6 +256,13 @@ def rate_timeline(
     >>> tl = rate_timeline("USA", "CHN", "2018-01-01", "2018-12-31", hs_code="4202.21.90")
     >>> sorted(set(tl["series"]) & {"total", "total_upper"})
     ['total', 'total_upper']
+
+    A sector: the share of its tariff lines with a duty in every reading, and the simple average.
+
+    >>> from policydata.tariffs import step_values
+    >>> robots = rate_timeline("USA", "CHN", "2018-01-01", "2019-12-31", sector="MIC2025-02")
+    >>> [(a.isoformat(), v) for a, _, v, _ in step_values(robots, "share_covered")]
+    [('2018-01-01', 0.0), ('2018-07-06', 62.5)]
     """
     import pandas as pd
 
@@ -279,6 +289,11 @@ def rate_timeline(
     frame = frame.sort_values(["_o", "series", "start", "event_id"], kind="stable").drop(columns="_o")
     frame = frame.reset_index(drop=True)
     frame.attrs["version"] = idx.version
+    # what the chart names: the sector (id, name) and its codes
+    frame.attrs["sector"] = question.sector
+    known = idx.sectors.get(question.sector) if question.sector is not None else None
+    frame.attrs["sector_name"] = known.name_en if known is not None else None
+    frame.attrs["codes"] = list(question.prefixes) if not question.generic else []
     frame.attrs["regimes"] = [
         (a.isoformat(), b.isoformat(), _lines_label(idx, imp, a)) for a, b in q.regimes(idx, imp, first, last)
     ]
