@@ -343,6 +343,11 @@ class Index:
         return found
 
     @functools.cache  # noqa: B019
+    def era_codes(self, imposing: str) -> tuple[str, ...]:
+        """The codes of :meth:`era_lines`, sorted (the codes below a prefix are one run of them)."""
+        return tuple(sorted(self.era_lines(imposing)))
+
+    @functools.cache  # noqa: B019
     def split_lines(self, imposing: str) -> frozenset[str]:
         """8-digit codes under which ``imposing``'s lists name 10-digit codes: such a line is
         answered per statistical line."""

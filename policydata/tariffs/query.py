@@ -236,7 +236,9 @@ def _era_lines(
     nom = NOMENCLATURE.get(imposing)
     basis = index.basis_on(nom, a) if nom else None
     known = index.era_lines(imposing)
-    codes = {c: v for c, v in known.items() if c.startswith(prefix) and v[0] < z and a < v[1]}
+    codes = {
+        c: known[c] for c in _under(index.era_codes(imposing), prefix) if known[c][0] < z and a < known[c][1]
+    }
 
     def line(code: str, bases: frozenset[str | None], rest: bool = False) -> Line:
         # a code of another HS basis than the day's is not a line of the day's edition

@@ -107,6 +107,7 @@ class Engine:
     _interned: dict[frozenset[str], frozenset[str]] = field(default_factory=dict, init=False)
     _disjoint: dict[tuple[int, int], bool] = field(default_factory=dict, init=False)
     _prefix_sets: dict[int, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict, init=False)
+    _bounds: list[int] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.families = rules.families(self.pair, self.index)
@@ -125,6 +126,13 @@ class Engine:
 
     def bounds(self, lists: Iterable[str] | None = None) -> list[int]:
         """Every day on which an event, a row of a list it uses, or a gap starts or ends."""
+        if lists is None:
+            if self._bounds is None:
+                self._bounds = self._bounds_of(None)
+            return self._bounds
+        return self._bounds_of(lists)
+
+    def _bounds_of(self, lists: Iterable[str] | None) -> list[int]:
         found: set[int] = set()
         for e in (*self.pair.nodes, *self.pair.exclusion_events):
             found.update((e.start, e.stop))
