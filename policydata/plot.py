@@ -656,8 +656,20 @@ def plot_sectors(
     frames = [st.frame for column in directions for st in column if st.frame is not None]
     top = max((s.value for f in frames for s in _steps(f, MEAN)), default=0.0)
     ylim = max(top, 100.0) * 1.15
-    fig = Figure(figsize=(6.8 * len(directions) + 0.8, 1.35 * len(ids) + 3.0), layout="constrained")
-    grid = fig.add_gridspec(len(ids) + 2, len(directions), height_ratios=[0.5, 0.22] + [1.0] * len(ids))
+    # a fixed layout, in inches: constrained layout would take a second on twenty panels
+    width, height = 6.8 * len(directions) + 0.9, 1.6 * len(ids) + 2.6
+    fig = Figure(figsize=(width, height))
+    grid = fig.add_gridspec(
+        len(ids) + 2,
+        len(directions),
+        height_ratios=[0.4, 0.18] + [1.0] * len(ids),
+        left=0.6 / width,
+        right=1 - 0.5 / width,
+        top=1 - 0.5 / height,
+        bottom=1.25 / height,
+        hspace=0.5,
+        wspace=0.16,
+    )
     _sector_header(fig, grid, directions)
     _sector_panels(fig, grid, directions, ylim)
     first, last = directions[0][0].start, directions[0][0].end
@@ -666,11 +678,11 @@ def plot_sectors(
         title or f"Additional tariffs on the {scheme} sectors, {first:%Y} to {last:%Y}",
         fontsize=15,
         fontweight="bold",
+        y=1 - 0.12 / height,
     )
     version = str(frames[0].attrs.get("version", "")) if frames else ""
-    fig.supxlabel(
-        textwrap.fill(_sectors_note(version), 95 * len(directions) + 10), fontsize=7.5, x=0.01, ha="left"
-    )
+    note = textwrap.fill(_sectors_note(version), 100 * len(directions) + 10)
+    fig.text(0.1 / width, 0.12 / height, note, fontsize=7.5, ha="left", va="bottom")
     if path is not None:
         fig.savefig(path, dpi=dpi)
     return fig

@@ -14,7 +14,9 @@ stretch.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -93,7 +95,7 @@ class SectorTimeline:
         when = q.date(day, "day")
         if self.frame is None or not self.start <= when <= self.end:
             return None
-        values = {s: _value(self.frame, s, when) for s in (SHARE, SHARE_UPPER, MEAN, MEAN_UPPER)}
+        values = {s: _value(steps, when) for s, steps in self._steps.items()}
         lines = next((n for a, b, n, _ in self.lines if a <= when <= b), 0)
         return SectorValues(when, values[SHARE], values[SHARE_UPPER], values[MEAN], values[MEAN_UPPER], lines)
 
@@ -101,16 +103,19 @@ class SectorTimeline:
         """The first day of the highest simple average (every reading) in the window."""
         if self.frame is None:
             return None
-        steps = step_values(self.frame, MEAN)
-        best = max(steps, key=lambda step: step[2])  # max keeps the first of equal values
+        best = max(self._steps[MEAN], key=lambda step: step[2])  # max keeps the first of equal values
         return self.on(best[0])
 
+    @functools.cached_property
+    def _steps(self) -> dict[str, list[tuple[dt.date, dt.date, float, str]]]:
+        """The steps of the summary series, read once (a frozen dataclass may cache in its dict)."""
+        assert self.frame is not None
+        return {s: step_values(self.frame, s) for s in (SHARE, SHARE_UPPER, MEAN, MEAN_UPPER)}
 
-def _value(frame: pd.DataFrame, series: str, day: dt.date) -> float:
-    for a, b, value, _ in step_values(frame, series):
-        if a <= day < b:
-            return value
-    return 0.0
+
+def _value(steps: Sequence[tuple[dt.date, dt.date, float, str]], day: dt.date) -> float:
+    k = bisect.bisect_right([a for a, _, _, _ in steps], day) - 1
+    return steps[k][2] if k >= 0 and day < steps[k][1] else 0.0
 
 
 def scheme_sectors(
