@@ -563,3 +563,38 @@ def test_scalar_and_vectorised_agree(release: Path, imposing: str, target: str) 
     """Coverage of every line by every event, and one line alone against all lines at once, on
     every day something changes (see tests/test_tariffs_engine.py for the real release)."""
     assert agree(imposing, target, days_of(imposing, target, "2097-01-01", "2099-12-31", 40), None) > 0
+
+
+def test_a_code_of_no_subheading_of_the_hs_basis_is_not_a_line() -> None:
+    """On days of an edition whose lines are not encoded, a sector code that names no subheading of
+    the edition's HS basis (8428.70, robots, new in HS 2022) is not a line of it: unknown, with its
+    own basis, and named as missing; in a gap of the editions (no edition known) it is a line; a
+    code the basis has (8479.50) is a line throughout."""
+    from policydata.tariffs import query as q
+    from policydata.tariffs.coverage import Line
+    from policydata.tariffs.events import OPEN, Edition, Index, Lines
+
+    idx = Index(
+        version="test",
+        events=(),
+        lists={},
+        editions={
+            "HTS-A": Edition("HTS-A", "HTS", 1000, 2000, False, "HS-A"),
+            "HTS-B": Edition("HTS-B", "HTS", 3000, OPEN, False, "HS-A"),
+            "HS-A": Edition("HS-A", "HS", 0, OPEN, True),
+        },
+        lines=Lines(((), (), (), (), ())),
+        sector_codes={"SEI-X": ("842870", "847950")},
+        subheadings={"HS-A": ("842810", "847950")},
+    )
+    question = q.query(idx, None, "SEI-X")
+    found = q.lines(idx, "USA", question, D.fromordinal(1000), D.fromordinal(3999))
+    assert dict(zip(found.valid, found.lines, strict=True)) == {
+        (1000, 2000): Line("842870", unknown=True, basis="HS-2022"),
+        (2000, 3000): Line("842870"),
+        (3000, 4000): Line("842870", unknown=True, basis="HS-2022"),
+        (1000, 4000): Line("847950"),
+    }
+    assert found.missing == ("842870",) and not found.enumerated
+    assert q.lines(idx, "USA", question, D.fromordinal(2500)).missing == ()
+    assert q.lines(idx, "USA", question, D.fromordinal(1500)).missing == ("842870",)

@@ -39,13 +39,19 @@ def _lines(imposing: str, day: dt.date, sample: int | None) -> list[cov.Line]:
     return found
 
 
-def agree(imposing: str, target: str, days: list[dt.date], sample: int | None) -> int:
-    """Check both forms on every line (or a sample) of each day; return how many codes were compared."""
+def agree(
+    imposing: str, target: str, days: list[dt.date], sample: int | None, sector: str | None = None
+) -> int:
+    """Check both forms on every line (or a sample) of each day, or on a sector's lines; return how
+    many codes were compared."""
     idx = index()
     eng = engine(idx, imposing, target)
     checked = 0
     for day in days:
-        lines = _lines(imposing, day, sample)
+        if sector is not None:
+            lines = list(q.lines(idx, imposing, q.query(idx, None, sector), day).lines)
+        else:
+            lines = _lines(imposing, day, sample)
         table = cov.LineTable(lines)
         d = day.toordinal()
         for event in eng.active(d):
@@ -66,6 +72,17 @@ DIRECTIONS = [("USA", "CHN"), ("CHN", "USA"), ("EUN", "CHN")]
 def test_scalar_and_vectorised_agree_real(real_release: Path, imposing: str, target: str) -> None:  # noqa: F811
     days = days_of(imposing, target, "2018-01-01", "2026-12-31", 12)
     assert agree(imposing, target, days, 600) > 10_000
+
+
+@pytest.mark.parametrize("sector", ["MIC2025-02", "MIC2025-03", "MIC2025-01"])
+@pytest.mark.parametrize(("imposing", "target"), DIRECTIONS[:2], ids=["us-cn", "cn-us"])
+def test_forms_agree_on_a_sectors_lines(real_release: Path, imposing: str, target: str, sector: str) -> None:  # noqa: F811
+    """A few lines (a sector's) are matched to the lists from the lines' side; HS 2022 codes that
+    the HS 2017 based editions lack are lines of another edition (unknown, with their basis)."""
+    days = days_of(imposing, target, "2018-01-01", "2026-12-31", 12)
+    assert agree(imposing, target, days, None, sector=sector) > 100
+    lines = q.lines(index(), imposing, q.query(index(), None, sector), dt.date(2019, 6, 15)).lines
+    assert any(line.unknown and line.basis == "HS-2022" for line in lines)
 
 
 @pytest.fixture(scope="module")
