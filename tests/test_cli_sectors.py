@@ -103,8 +103,10 @@ def test_sector_charts(
     assert code == 0 and f"wrote {small}" in out
     _check_png(small)
     one = tmp_path / "robots.png"
-    args = ("timeline", "USA", "CHN", "--sector", "MIC2025-02", "--from", "2018-01-01", "--to", "2019-12-31")
-    code, _ = run(monkeypatch, capsys, *args, "--plot", str(one))
+    window = ("--from", "2018-01-01", "--to", "2019-12-31")
+    code, _ = run(
+        monkeypatch, capsys, "timeline", "USA", "CHN", "--sector", "MIC2025-02", *window, "--plot", str(one)
+    )
     assert code == 0
     _check_png(one)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["robots.png", "sectors.png"]

@@ -399,6 +399,9 @@ def test_sector_chart(real_release: Path, tmp_path: Path) -> None:  # noqa: F811
     assert not new.get_lines() and any("list-not-read" in t.get_text() for t in new.texts)
     robots = rows["MIC2025-02  High-end CNC machine tools and robots"]
     drawn = next(line for line in robots.get_lines() if line.get_label() == SECTOR_MEAN_LABEL)
-    assert max(drawn.get_ydata()) == 170  # type: ignore[arg-type]
-    assert [v for _, _, v, _ in step_values(columns[0][1].frame, MEAN)] == list(drawn.get_ydata())[:-1]  # type: ignore[arg-type]
+    ys = [float(y) for y in drawn.get_ydata()]  # type: ignore[union-attr, arg-type]
+    assert max(ys) == 170
+    frame = columns[0][1].frame
+    assert frame is not None
+    assert [v for _, _, v, _ in step_values(frame, MEAN)] == ys[:-1]
     assert any(t.get_text() == "170%" for t in robots.texts)
