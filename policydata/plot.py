@@ -516,6 +516,8 @@ def _sector_lines(ax: Axes, st: SectorTimeline, colour: str, end: dt.date) -> No
         ax.axvline(_num(first), color="#777777", linewidth=0.8, linestyle=(0, (1, 2)))
     peak = st.peak()
     if peak is not None and peak.mean_pct > 0:
+        from matplotlib import patheffects
+
         ax.annotate(
             f"{peak.mean_pct:.0f}%",
             (_num(peak.day), peak.mean_pct),
@@ -525,6 +527,8 @@ def _sector_lines(ax: Axes, st: SectorTimeline, colour: str, end: dt.date) -> No
             fontweight="bold",
             color=colour,
             va="top",
+            # a white halo keeps the figure legible over the line and the shading
+            path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")],
         )
     counts = [f"{n} lines" if k == 0 else f"{n} from {a:%Y}" for k, (a, _, n, _) in enumerate(st.lines)]
     ax.set_title("; ".join(counts), loc="right", fontsize=7.5, color="#555555")

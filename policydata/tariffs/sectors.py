@@ -122,13 +122,17 @@ def scheme_sectors(
     scheme: str = "MIC2025", *, sub_sectors: bool = False, version: str | None = None
 ) -> list[Sector]:
     """The sectors of a scheme in id order: its top-level sectors (the ten key sectors of Made in
-    China 2025), or every sector of it with ``sub_sectors``.
+    China 2025), or every sector of it with ``sub_sectors``. A top-level sector that has no HS codes
+    of its own but has sub-sectors (a heading, such as the 15th Five-Year Plan's "future
+    industries") stands for them: its sub-sectors are listed in its place.
 
     Examples
     --------
     >>> from policydata.tariffs.sectors import scheme_sectors
     >>> [s.sector_id for s in scheme_sectors("MIC2025")][:3]
     ['MIC2025-01', 'MIC2025-02', 'MIC2025-03']
+    >>> "FYP15-EMERGING" in [s.sector_id for s in scheme_sectors("FYP15")]
+    False
     """
     if scheme not in SCHEMES:
         raise InvalidArgumentError(
@@ -136,7 +140,13 @@ def scheme_sectors(
             hint=f"Use one of: {', '.join(SCHEMES)}.",
         )
     idx = index(version)
-    found = [s for s in idx.sectors.values() if s.scheme == scheme and (sub_sectors or s.parent_id is None)]
+    every = [s for s in idx.sectors.values() if s.scheme == scheme]
+    if sub_sectors:
+        return sorted(every, key=lambda s: s.sector_id)
+    found = []
+    for top in (s for s in every if s.parent_id is None):
+        kids = [s for s in every if s.parent_id == top.sector_id]
+        found += kids if kids and not idx.sector_codes.get(top.sector_id) else [top]
     return sorted(found, key=lambda s: s.sector_id)
 
 
