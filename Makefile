@@ -35,6 +35,7 @@ schemas: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_tariffs.py
+	$(BIN)/python benchmarks/bench_sectors.py
 	$(BIN)/python benchmarks/bench_validate.py
 
 clean:
