@@ -41,6 +41,7 @@ from policydata.errors import (
     MissingDependencyError,
     OfflineError,
     PolicyDataError,
+    QueryError,
     ReleaseNotFoundError,
     SchemaVersionError,
     SettingError,
@@ -48,6 +49,7 @@ from policydata.errors import (
     UnknownTableError,
     UnsafeArchiveError,
 )
+from policydata.query import sql
 from policydata.release import Release, open_release
 from policydata.schemas import SCHEMA_VERSION
 from policydata.validate import Problem, Report, validate
@@ -64,6 +66,7 @@ __all__ = [
     "OfflineError",
     "PolicyDataError",
     "Problem",
+    "QueryError",
     "Release",
     "ReleaseDiff",
     "ReleaseNotFoundError",
@@ -89,6 +92,7 @@ __all__ = [
     "sector_codes",
     "sectors",
     "sources",
+    "sql",
     "tariff_event_lists",
     "tariff_event_products",
     "tariff_events",
