@@ -16,6 +16,7 @@ import policydata
 from policydata import settings
 from policydata.catalog import TABLE_NAMES
 from policydata.errors import BuildError, DataValidationError, IntegrityError
+from policydata.export.csv_files import csv_files
 from policydata.publish.archive import archive_release, write_archive
 from policydata.release.download import extract_archive
 from policydata.release.files import read_checksums
@@ -50,9 +51,12 @@ def check_release_dir(folder: Path, entry: dict[str, Any], scratch: Path) -> Non
     assert sha256(archive.read_bytes()) == entry["sha256"]
     assert archive.stat().st_size == entry["bytes"]
     members = archive_members(archive)
-    assert sorted(members) == sorted([*sums, settings.CHECKSUMS_NAME, settings.MANIFEST_FILE])
+    carried = csv_files(policydata.Release(folder)) if entry.get("csv") else {}
+    assert sorted(members) == sorted([*sums, settings.CHECKSUMS_NAME, settings.MANIFEST_FILE, *carried])
     for name in [*sums, settings.CHECKSUMS_NAME]:
         assert members[name] == (folder / name).read_bytes(), name
+    for name, data in carried.items():
+        assert members[name] == data, name
 
 
 def test_release_folder_holds_every_file(sources: Path, tmp_path: Path) -> None:
@@ -71,6 +75,7 @@ def test_release_folder_holds_every_file(sources: Path, tmp_path: Path) -> None:
         "library_version",
         "source_commit",
         "source_dirty",
+        "csv",
         "archive",
         "sha256",
         "bytes",
@@ -174,7 +179,8 @@ def test_archive_is_deterministic_and_unpacks_with_the_safe_extractor(sources: P
     dest = tmp_path / "unpacked"
     dest.mkdir()
     unpacked = extract_archive(archive, dest, f"policydata-{V1}")
-    assert sorted(unpacked) == sorted([*(p.name for p in out.iterdir()), settings.MANIFEST_FILE])
+    carried = csv_files(policydata.Release(out))
+    assert sorted(unpacked) == sorted([*(p.name for p in out.iterdir()), settings.MANIFEST_FILE, *carried])
     verify_release(dest, V1)
 
 

@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING
 
 from policydata import settings
 from policydata.errors import IntegrityError, ReleaseNotFoundError
-from policydata.release.files import is_version, read_checksums, staging_leftovers, version_key
+from policydata.release.files import (
+    check_member_name,
+    is_version,
+    read_checksums,
+    sha256_file,
+    staging_leftovers,
+    version_key,
+)
 from policydata.release.index import embedded_version, index_entries
 from policydata.release.release import Release, read_json
 
@@ -147,20 +154,31 @@ def verify_release(folder: Path, version: str) -> None:
             hint="Clear it with 'policydata cache clear' and download again.",
         )
     sums = read_checksums(folder / settings.CHECKSUMS_NAME)
-    # MANIFEST.json comes with the archive and is not in SHA256SUMS; it must agree with it
+    # MANIFEST.json comes with the archive and is not in SHA256SUMS; it must agree with it, and
+    # lists the files the archive carries beside the release's own (its CSV export)
     manifest = folder / settings.MANIFEST_FILE
+    carried: dict[str, str] = {}
     if manifest.is_file():
         files = read_json(manifest, "release").get("files") if manifest.is_file() else None
         try:
-            agrees = isinstance(files, dict) and {n: i["sha256"] for n, i in files.items()} == sums
+            recorded = {n: i["sha256"] for n, i in files.items()} if isinstance(files, dict) else {}
+            agrees = bool(recorded) and all(recorded.get(n) == d for n, d in sums.items())
         except (KeyError, TypeError, AttributeError):
-            agrees = False
+            recorded, agrees = {}, False
         if not agrees:
             raise IntegrityError(
                 f"{manifest} does not agree with {settings.CHECKSUMS_NAME}.",
                 hint="Clear it with 'policydata cache clear' and download again.",
             )
-    listed = set(sums) | {settings.CHECKSUMS_NAME, settings.MANIFEST_FILE}
+        carried = {n: d for n, d in recorded.items() if n not in sums}
+    for name, digest in sorted(carried.items()):
+        file = check_member_name(name, str(manifest))
+        if not (folder / file).is_file() or sha256_file(folder / file) != digest:
+            raise IntegrityError(
+                f"{folder / file} is missing or has another sha256 than {manifest} records.",
+                hint="Clear it with 'policydata cache clear' and download again.",
+            )
+    listed = set(sums) | set(carried) | {settings.CHECKSUMS_NAME, settings.MANIFEST_FILE}
     extra = sorted(p.name for p in folder.iterdir() if p.name not in listed)
     if extra:
         raise IntegrityError(
