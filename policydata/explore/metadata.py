@@ -86,7 +86,8 @@ def _column_description(table_name: str, name: str) -> str:
     spec = next(f for f in table(table_name).fields if f.name == name)
     text = spec.description
     if spec.enum_doc:
-        text += " Values: " + "; ".join(f"{value}: {meaning}" for value, meaning in spec.enum_doc.items())
+        meanings = (f"{value} = {meaning.rstrip('.')}" for value, meaning in spec.enum_doc.items())
+        text += " Values: " + "; ".join(meanings) + "."
     return text
 
 
@@ -141,7 +142,7 @@ def datasette_metadata(
         "license_url": settings.DATA_LICENSE["path"],
         "source": f"policydata release {facts.get('version', '?')}",
         "source_url": settings.PROJECT_HOMEPAGE,
-        "about": "Cite: " + citation(facts),
+        "about": "how to cite (CITATION.cff)",
         "about_url": f"{settings.PROJECT_HOMEPAGE}/blob/main/CITATION.cff",
         "custom_units": list(CUSTOM_UNITS),
         "databases": {

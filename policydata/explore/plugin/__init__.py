@@ -23,14 +23,18 @@ from (its ``_policydata`` table), through :mod:`policydata.explore.rates`.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import pluggy
 from datasette import Response
 from datasette.utils import tilde_encode, urlsafe_components
+from markupsafe import Markup, escape
 
+from policydata.catalog import TABLE_NAMES
+from policydata.catalog import table as table_spec
 from policydata.errors import InvalidArgumentError, PolicyDataError
 from policydata.explore import rates
 from policydata.export.sqlite_db import RELEASE_TABLE
@@ -38,9 +42,17 @@ from policydata.export.sqlite_db import RELEASE_TABLE
 #: Datasette's own marker (``datasette.hookimpl``), made from pluggy, which is typed
 hookimpl = pluggy.HookimplMarker("datasette")
 
+if TYPE_CHECKING:
+    from policydata.schemas.model import FieldSpec
+
 RATE_PATH = "/-/rate"
 TIMELINE_PATH = "/-/timeline"
 _ARGS = ("imposing", "target", "hs", "sector", "on", "from", "to", "one_way")
+
+#: Per Datasette instance, for each database made by policydata: table -> column -> what its
+#: values are (another table's record they name, or "boolean"); read once at start-up, so that
+#: rendering a cell asks no query
+_COLUMNS: weakref.WeakKeyDictionary[Any, dict[str, dict[str, dict[str, str]]]] = weakref.WeakKeyDictionary()
 
 
 async def release_database(datasette: Any) -> tuple[str | None, dict[str, str]]:
@@ -144,7 +156,11 @@ async def rate_page(datasette: Any, request: Any) -> Response:
     }
     if fmt == "json":
         return Response.json({"ok": True, **stack})
-    return await _page(datasette, request, "policydata_rate.html", context | {"stack": stack, "query": query})
+    # the page lists the layers that make up the total first; the JSON keeps the library's order
+    order = {"applies": 0, "may apply": 1}
+    layers = sorted(stack["layers"], key=lambda la: order.get(la["status"], 2))
+    extra = {"stack": stack, "layers": layers, "query": query}
+    return await _page(datasette, request, "policydata_rate.html", context | extra)
 
 
 async def timeline_page(datasette: Any, request: Any) -> Response:
@@ -203,12 +219,54 @@ def menu_links(datasette: Any) -> list[dict[str, str]]:
     ]
 
 
+async def _read_columns(datasette: Any) -> None:
+    found: dict[str, dict[str, dict[str, str]]] = {}
+    for name, db in datasette.databases.items():
+        if name.startswith("_") or not await db.table_exists(RELEASE_TABLE):
+            continue
+        found[name] = {}
+        for table_name in await db.table_names():
+            columns = {f.name: "boolean" for f in _fields(table_name) if f.kind == "boolean"}
+            keys = await db.foreign_keys_for_table(table_name)
+            columns |= {fk["column"]: f"table:{fk['other_table']}" for fk in keys}
+            found[name][table_name] = columns
+    _COLUMNS[datasette] = found
+
+
+def _fields(name: str) -> tuple[FieldSpec, ...]:
+    return table_spec(name).fields if name in TABLE_NAMES else ()
+
+
+@hookimpl
+def startup(datasette: Any) -> Any:
+    async def read() -> None:
+        await _read_columns(datasette)
+
+    return read
+
+
+@hookimpl
+def render_cell(value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
+    """A reference to another record is a link to it, on record pages too; booleans read true/false.
+
+    Datasette links references only where it shows the other record's label (table pages);
+    a value it has expanded into a label arrives here as a dict and is left to Datasette.
+    """
+    kind = _COLUMNS.get(datasette, {}).get(database, {}).get(table or "", {}).get(column)
+    if kind == "boolean" and value in (0, 1):
+        return "true" if value else "false"
+    if kind is None or not kind.startswith("table:") or not isinstance(value, str) or not value:
+        return None
+    href = datasette.urls.row(database, kind.removeprefix("table:"), tilde_encode(value))
+    return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
+
+
 async def _row_extras(datasette: Any, database: str, table: str, pks: str) -> dict[str, Any]:
     if not await datasette.get_database(database).table_exists(RELEASE_TABLE):
         return {}
     record_id = "|".join(urlsafe_components(pks))
     sources = await record_sources(datasette, database, table, [record_id])
-    extras: dict[str, Any] = {"policydata_sources": sources.get(record_id, [])}
+    extras: dict[str, Any] = {"policydata_row": True, "policydata_sources": sources.get(record_id, [])}
     if table == "tariff_events":
         rows = await datasette.get_database(database).execute(
             "select imposing, target, effective_date from tariff_events where event_id = :id",
@@ -236,7 +294,11 @@ async def _row_extras(datasette: Any, database: str, table: str, pks: str) -> di
 def extra_template_vars(
     view_name: str, database: str | None, table: str | None, request: Any, datasette: Any
 ) -> Any:
-    if view_name != "row" or database is None or table is None or request is None:
+    if database is None or table is None or request is None:
+        return {}
+    if view_name == "table" and database in _COLUMNS.get(datasette, {}):
+        return {"policydata_table": True}
+    if view_name != "row":
         return {}
     pks = request.url_vars.get("pks")
     if not pks:
