@@ -23,6 +23,8 @@ from (its ``_policydata`` table), through :mod:`policydata.explore.rates`.
 from __future__ import annotations
 
 import asyncio
+import json
+import traceback
 import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -30,7 +32,9 @@ from urllib.parse import urlencode
 
 import pluggy
 from datasette import Response
+from datasette.handle_exception import handle_exception as datasette_error_page
 from datasette.utils import tilde_encode, urlsafe_components
+from datasette.views.base import DatasetteError
 from markupsafe import Markup, escape
 
 from policydata.catalog import TABLE_NAMES
@@ -308,3 +312,46 @@ def extra_template_vars(
         return await _row_extras(datasette, database, table, pks)
 
     return extras
+
+
+#: Datasette's own messages for query parameters it cannot use, which it answers with 500
+_DATASETTE_BAD_PARAMETERS = ("Cannot sort table by", "Cannot use _sort and _sort_desc", "Invalid _through")
+
+
+def bad_parameter(request: Any, exception: BaseException) -> str | None:
+    """What is wrong with the request, when Datasette fails on a query parameter it cannot use.
+
+    Datasette 0.65 answers a few unusable parameters with a 500 (a sort by an unknown column, a
+    filter value that is not a number on a column with a unit, ``_through`` that is not JSON,
+    ``_timelimit`` that is not a number); they are the asker's mistakes, so they get a 400.
+    """
+    if isinstance(exception, DatasetteError):
+        message = str(exception.message)
+        return message if exception.status == 500 and message.startswith(_DATASETTE_BAD_PARAMETERS) else None
+    frames = traceback.extract_tb(exception.__traceback__)
+    # pint's errors are frozen dataclasses: re-raising one fails, and the failure arrives here
+    # with pint's error as its context
+    chain = [exception]
+    while chain[-1].__context__ is not None and len(chain) < 10:
+        chain.append(chain[-1].__context__)
+    inner = [f for e in chain for f in traceback.extract_tb(e.__traceback__)]
+    if any(f.name == "convert_unit" and f.filename.endswith("filters.py") for f in inner):
+        return (
+            "A filter value on a column with a unit is not a number, or not in a unit of that column. "
+            "Write a plain number, e.g. rate_pct__gt=25."
+        )
+    if isinstance(exception, json.JSONDecodeError) and "_through" in request.args:
+        return f'_through must be JSON such as {{"table": ..., "column": ..., "value": ...}} ({exception}).'
+    if isinstance(exception, ValueError) and frames and "_timelimit" in (frames[-1].line or ""):
+        return "_timelimit must be a whole number of milliseconds."
+    return None
+
+
+@hookimpl
+def handle_exception(datasette: Any, request: Any, exception: BaseException) -> Any:
+    message = bad_parameter(request, exception) if request is not None else None
+    if message is None:
+        return None
+    return datasette_error_page(
+        datasette, request, DatasetteError(message, title="Invalid parameter", status=400)
+    )
