@@ -85,7 +85,9 @@ def running_explorer(cache: Path, *args: str) -> Iterator[Explorer]:
             if process.poll() is not None:
                 raise RuntimeError(f"policydata serve exited with {process.returncode}: {log.read_text()}")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"policydata serve did not answer within {START_TIMEOUT} s: {log.read_text()}")
+                raise RuntimeError(
+                    f"policydata serve did not answer within {START_TIMEOUT} s: {log.read_text()}"
+                )
             time.sleep(0.1)
         yield Explorer(url, process)
     finally:
