@@ -34,6 +34,7 @@ from policydata.api import (
 from policydata.diff import ReleaseDiff, diff
 from policydata.errors import (
     BuildError,
+    CacheError,
     DataValidationError,
     DownloadError,
     IntegrityError,
@@ -57,6 +58,7 @@ from policydata.validate import Problem, Report, validate
 __all__ = [
     "SCHEMA_VERSION",
     "BuildError",
+    "CacheError",
     "DataValidationError",
     "DatasetInfo",
     "DownloadError",

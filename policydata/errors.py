@@ -155,13 +155,23 @@ class SchemaVersionError(PolicyDataError):
 
 
 class DownloadError(PolicyDataError):
-    """A release archive could not be downloaded (HTTP error, broken connection, timeout)."""
+    """A release archive could not be downloaded (HTTP error, broken connection, timeout, deadline).
+
+    ``url`` is the address tried, with any credentials it held replaced by ``***``.
+    """
 
     code = "download-failed"
 
     def __init__(self, message: str, *, hint: str | None = None, url: str = "") -> None:
         self.url = url
         super().__init__(message, hint=hint)
+
+
+class CacheError(PolicyDataError):
+    """The cache of downloaded releases cannot be used: it cannot be written, or another process
+    holds a release's lock past the time it announced (it seems stalled)."""
+
+    code = "cache-error"
 
 
 class OfflineError(PolicyDataError):

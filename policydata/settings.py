@@ -11,7 +11,7 @@ Examples
 >>> download_retries()
 Traceback (most recent call last):
 ...
-policydata.errors.SettingError: POLICYDATA_DOWNLOAD_RETRIES='many' is not a whole number from 0 to 10. ...
+policydata.errors.SettingError: POLICYDATA_DOWNLOAD_RETRIES='many' is not a whole number from 0 up to 10. ...
 >>> del os.environ["POLICYDATA_DOWNLOAD_RETRIES"]
 """
 
@@ -74,6 +74,7 @@ ENV_OFFLINE: Final = "POLICYDATA_OFFLINE"
 ENV_INDEX: Final = "POLICYDATA_INDEX"
 ENV_DOWNLOAD_TIMEOUT: Final = "POLICYDATA_DOWNLOAD_TIMEOUT"
 ENV_DOWNLOAD_RETRIES: Final = "POLICYDATA_DOWNLOAD_RETRIES"
+ENV_DOWNLOAD_MIN_RATE: Final = "POLICYDATA_DOWNLOAD_MIN_RATE"
 
 #: Seconds to wait for the server to connect or to send the next bytes.
 DEFAULT_DOWNLOAD_TIMEOUT: Final = 30.0
@@ -82,13 +83,21 @@ MAX_DOWNLOAD_TIMEOUT: Final = 86_400.0
 #: Further attempts after a failed download (connection error, 5xx).
 DEFAULT_DOWNLOAD_RETRIES: Final = 2
 MAX_DOWNLOAD_RETRIES: Final = 10
-#: Seconds a process waits for another one that is downloading the same release.
-LOCK_TIMEOUT: Final = 600.0
+#: The slowest transfer (bytes per second) a download may average: with the timeout it sets the
+#: download's deadline (see :func:`download_deadline`). 10 kB/s is a poor mobile link.
+DEFAULT_DOWNLOAD_MIN_RATE: Final = 10_000.0
+MAX_DOWNLOAD_MIN_RATE: Final = 1e12
+#: A process holding a version's lock may take this many bytes per second of the archive's size,
+#: plus one timeout, to unpack and verify it after its download deadline (processes waiting for
+#: the lock give up after that).
+UNPACK_RATE: Final = 10_000_000.0
 #: An archive may unpack to at most this many times its own size (the release archive is stored
 #: uncompressed, so a real one unpacks to about 1x) ...
 MAX_UNPACK_RATIO: Final = 10
-#: ... and never to more than this many bytes.
+#: ... and never to more than this many bytes ...
 MAX_UNPACKED_BYTES: Final = 4 << 30
+#: ... nor into more than this many files (a release has about a dozen).
+MAX_ARCHIVE_MEMBERS: Final = 1000
 #: Slack for the ratio, so that a tiny archive's metadata never trips it.
 UNPACK_SLACK_BYTES: Final = 1 << 20
 
@@ -122,11 +131,18 @@ def releases_url() -> str:
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError:
         parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or any(c.isspace() or not c.isprintable() for c in value)
+    ):
         raise SettingError(
             ENV_RELEASES_URL,
             redact_url(value),
-            "an http:// or https:// address with a host",
+            "an http:// or https:// address with a host (and no spaces, query or fragment)",
             hint=f"Unset {ENV_RELEASES_URL} to use {DEFAULT_RELEASES_URL}, or set it to the base address "
             "of a mirror, such as https://example.org/policydata/releases.",
         )
@@ -134,21 +150,26 @@ def releases_url() -> str:
 
 
 def redact_url(url: str) -> str:
-    """An address with any user name and password replaced by ``***``, for messages and logs.
+    """An address without the secrets it may carry, for messages and logs.
+
+    Whatever comes between ``://`` and the last ``@`` of the address (a user name and password,
+    even one holding a ``/`` or ``:``) becomes ``***``, and so does a query (it may carry a token).
 
     Examples
     --------
-    >>> redact_url("https://me:secret@example.org/x")
-    'https://***@example.org/x'
+    >>> redact_url("https://me:secret@example.org/x?token=abc")
+    'https://***@example.org/x?***'
+    >>> redact_url("https://example.org/x")
+    'https://example.org/x'
     """
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "(an address that cannot be parsed)"
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rpartition("@")[2]
-    return parts._replace(netloc=f"***@{host}").geturl()
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    rest, hash_, _fragment = rest.partition("#")
+    rest, query, _ = rest.partition("?")
+    if "@" in rest:
+        rest = "***@" + rest.rpartition("@")[2]
+    return f"{scheme}{sep}{rest}" + ("?***" if query else "") + ("#***" if hash_ else "")
 
 
 def cache_dir() -> Path:
@@ -185,7 +206,8 @@ def index_override() -> Path | None:
     return Path(value) if value else None
 
 
-def _number(name: str, low: float, high: float, default: float, *, whole: bool) -> float:
+def _number(name: str, low: float, high: float, default: float, *, kind: str | None = None) -> float:
+    """A number from ``low`` to ``high``: whole when ``kind`` is None, else above ``low`` (in ``kind``)."""
     value = _get(name)
     if value is None:
         return default
@@ -193,18 +215,18 @@ def _number(name: str, low: float, high: float, default: float, *, whole: bool) 
         number = float(value)
     except ValueError:
         number = math.nan
-    kind = "a whole number" if whole else "a number of seconds"
+    whole = kind is None
     if (
         not math.isfinite(number)
         or not low <= number <= high
         or (whole and not number.is_integer())
-        or (not whole and number <= 0)
+        or (not whole and number <= low)
     ):
-        lower = f"{low:g}" if whole else f"more than {low:g}"
+        expected = f"a whole number from {low:g}" if whole else f"a number of {kind} above {low:g}"
         raise SettingError(
             name,
             value,
-            f"{kind} from {lower} to {high:g}",
+            f"{expected} up to {high:g}",
             hint=f"Unset {name} for the default ({default:g}), or set it to e.g. {default:g}.",
         )
     return number
@@ -212,9 +234,39 @@ def _number(name: str, low: float, high: float, default: float, *, whole: bool) 
 
 def download_timeout() -> float:
     """Seconds to wait for the server to connect or to send more (``POLICYDATA_DOWNLOAD_TIMEOUT``)."""
-    return _number(ENV_DOWNLOAD_TIMEOUT, 0, MAX_DOWNLOAD_TIMEOUT, DEFAULT_DOWNLOAD_TIMEOUT, whole=False)
+    return _number(ENV_DOWNLOAD_TIMEOUT, 0, MAX_DOWNLOAD_TIMEOUT, DEFAULT_DOWNLOAD_TIMEOUT, kind="seconds")
 
 
 def download_retries() -> int:
     """Further attempts after a failed download (``POLICYDATA_DOWNLOAD_RETRIES``)."""
-    return int(_number(ENV_DOWNLOAD_RETRIES, 0, MAX_DOWNLOAD_RETRIES, DEFAULT_DOWNLOAD_RETRIES, whole=True))
+    return int(_number(ENV_DOWNLOAD_RETRIES, 0, MAX_DOWNLOAD_RETRIES, DEFAULT_DOWNLOAD_RETRIES))
+
+
+def download_min_rate() -> float:
+    """The slowest average rate a download may have, bytes/s (``POLICYDATA_DOWNLOAD_MIN_RATE``)."""
+    return _number(
+        ENV_DOWNLOAD_MIN_RATE, 0, MAX_DOWNLOAD_MIN_RATE, DEFAULT_DOWNLOAD_MIN_RATE, kind="bytes per second"
+    )
+
+
+def download_deadline(size: int) -> float:
+    """Seconds a whole download of ``size`` bytes may take, every attempt included.
+
+    One timeout (to connect and start) plus the size at the minimum rate: with the defaults, 50 s
+    for a 200 kB archive.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ.update({"POLICYDATA_DOWNLOAD_TIMEOUT": "5", "POLICYDATA_DOWNLOAD_MIN_RATE": "1000"})
+    >>> download_deadline(200_000)
+    205.0
+    >>> for name in ("POLICYDATA_DOWNLOAD_TIMEOUT", "POLICYDATA_DOWNLOAD_MIN_RATE"):
+    ...     del os.environ[name]
+    """
+    return download_timeout() + size / download_min_rate()
+
+
+def lock_budget(size: int) -> float:
+    """Seconds a process may hold a version's lock to download, unpack and verify ``size`` bytes."""
+    return download_deadline(size) + download_timeout() + size / UNPACK_RATE

@@ -198,6 +198,103 @@ def drop_midway(
     return act
 
 
+@dataclass
+class Sent:
+    """What a streaming answer managed to send, and whether the client hung up on it."""
+
+    bytes: int = 0
+    hung_up: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+def _stream(handler: http.server.BaseHTTPRequestHandler, chunks: Iterator[bytes], sent: Sent) -> None:
+    try:
+        for chunk in chunks:
+            handler.wfile.write(chunk)
+            handler.wfile.flush()
+            sent.bytes += len(chunk)
+    except (BrokenPipeError, ConnectionResetError):
+        sent.hung_up.set()
+    finally:
+        sent.done.set()
+        handler.close_connection = True
+
+
+def trickle(data: bytes, sent: Sent, stop: threading.Event, *, every: float = 0.01) -> Action:
+    """Announce the whole body, then send it one byte every ``every`` seconds (until ``stop``)."""
+
+    def chunks() -> Iterator[bytes]:
+        for i in range(len(data)):
+            if stop.wait(every):
+                return
+            yield data[i : i + 1]
+
+    def act(handler: http.server.BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        _stream(handler, chunks(), sent)
+
+    return act
+
+
+def trickle_headers(sent: Sent, stop: threading.Event, *, every: float = 0.01) -> Action:
+    """Send a status line, then one header a byte every ``every`` seconds, never ending it."""
+
+    def chunks() -> Iterator[bytes]:
+        yield b"HTTP/1.1 200 OK\r\nX-Slow: "
+        while not stop.wait(every):
+            yield b"a"
+
+    def act(handler: http.server.BaseHTTPRequestHandler) -> None:
+        _stream(handler, chunks(), sent)
+
+    return act
+
+
+def endless(
+    sent: Sent, *, length: int | None = None, limit: int = 1 << 30, status: int = 200, location: str = ""
+) -> Action:
+    """A body that does not end: no Content-Length (or a false one), up to ``limit`` bytes; with
+    ``status`` and ``location``, a redirect whose body does not end."""
+    block = bytes(range(256)) * 256
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(limit // len(block)):
+            yield block
+
+    def act(handler: http.server.BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        if length is not None:
+            handler.send_header("Content-Length", str(length))
+        if location:
+            handler.send_header("Location", location)
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        _stream(handler, chunks(), sent)
+
+    return act
+
+
+def send_headers(data: bytes, headers: dict[str, str], *, status: int = 200) -> Action:
+    """Answer with exactly these headers (no Content-Length unless given) and then ``data``."""
+
+    def act(handler: http.server.BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        for name, value in headers.items():
+            handler.send_header(name, value)
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.wfile.write(data)
+        handler.close_connection = True
+
+    return act
+
+
+def redirect(location: str) -> Action:
+    return send_headers(b"", {"Location": location, "Content-Length": "0"}, status=302)
+
+
 def wait_then(event: threading.Event, action: Action, *, limit: float = 60) -> Action:
     """Answer with ``action`` once ``event`` is set (or after ``limit`` seconds, so a test never hangs)."""
 

@@ -9,6 +9,7 @@ import policydata
 EXPECTED = {
     "SCHEMA_VERSION",
     "BuildError",
+    "CacheError",
     "DataValidationError",
     "DatasetInfo",
     "DownloadError",

@@ -40,7 +40,8 @@ def check_release_dir(folder: Path, entry: dict[str, Any], scratch: Path) -> Non
     """Every file of a released folder, and its archive, match what was recorded when it was released.
 
     Every file is listed with its sha256 in SHA256SUMS; the archive, rebuilt from the folder and the
-    index entry, has the sha256 and size the index records, and holds exactly the folder's files.
+    index entry, has the sha256 and size the index records, and holds exactly the folder's files,
+    whose sha256 the index records too.
     """
     sums = read_checksums(folder / settings.CHECKSUMS_NAME)
     assert sorted([*sums, settings.CHECKSUMS_NAME]) == sorted(p.name for p in folder.iterdir())
@@ -57,6 +58,8 @@ def check_release_dir(folder: Path, entry: dict[str, Any], scratch: Path) -> Non
         assert members[name] == (folder / name).read_bytes(), name
     for name, data in carried.items():
         assert members[name] == data, name
+    # the index vouches for every file a downloaded copy holds, not only for the archive
+    assert entry["files"] == {name: sha256(data) for name, data in members.items()}
 
 
 def test_release_folder_holds_every_file(sources: Path, tmp_path: Path) -> None:
@@ -79,6 +82,7 @@ def test_release_folder_holds_every_file(sources: Path, tmp_path: Path) -> None:
         "archive",
         "sha256",
         "bytes",
+        "files",
     }
     assert entry["version"] == V1
     assert entry["as_of"] == "2099-01-15"
@@ -138,7 +142,9 @@ def test_manifest_records_what_the_release_was_built_from(tmp_path: Path) -> Non
     assert manifest["library_version"] == policydata.__version__
     assert manifest["source_commit"] == head
     assert manifest["source_dirty"] is False
-    assert manifest["rows"] == {name: (6 if name == "citations" else 1) for name in TABLE_NAMES}
+    rows = base_rows()
+    assert manifest["rows"] == {name: len(rows.get(name, [])) for name in TABLE_NAMES}
+    assert manifest["rows"]["citations"] == 6
     for name, info in manifest["files"].items():
         assert info["sha256"] == sha256((releases / V1 / name).read_bytes())
 
@@ -178,10 +184,11 @@ def test_archive_is_deterministic_and_unpacks_with_the_safe_extractor(sources: P
     assert {i.compress_type for i in infos} == {zipfile.ZIP_STORED}
     dest = tmp_path / "unpacked"
     dest.mkdir()
-    unpacked = extract_archive(archive, dest, f"policydata-{V1}")
+    entry = json.loads((releases / settings.INDEX_FILE).read_text())["releases"][0]
+    unpacked = extract_archive(archive, dest, f"policydata-{V1}", entry["files"])
     carried = csv_files(policydata.Release(out))
     assert sorted(unpacked) == sorted([*(p.name for p in out.iterdir()), settings.MANIFEST_FILE, *carried])
-    verify_release(dest, V1)
+    assert verify_release(dest, V1, entry) == entry["files"]
 
 
 def test_archive_of_an_existing_release_is_rebuilt_identically(sources: Path, tmp_path: Path) -> None:
@@ -203,9 +210,26 @@ def test_archive_of_an_existing_release_is_rebuilt_identically(sources: Path, tm
     assert recorded["sha256"] == sha256(archive.read_bytes())
     assert json.loads(index_file.read_text())["releases"][0] == recorded
 
+    # an entry from before the index recorded files gains them, from the verified folder
+    index = json.loads(index_file.read_text())
+    del index["releases"][0]["files"]
+    index_file.write_text(json.dumps(index))
+    assert archive_release(releases, V1)["files"] == recorded["files"]
+
     # a folder that changed is never archived
     (out / "sectors.parquet").write_bytes(b"changed")
     with pytest.raises(IntegrityError):
+        archive_release(releases, V1)
+
+
+def test_recorded_file_hashes_must_match(sources: Path, tmp_path: Path) -> None:
+    releases = tmp_path / "releases"
+    build(sources, releases, V1)
+    index_file = releases / settings.INDEX_FILE
+    index = json.loads(index_file.read_text())
+    index["releases"][0]["files"][settings.DATAPACKAGE_FILE] = "0" * 64
+    index_file.write_text(json.dumps(index))
+    with pytest.raises(BuildError):
         archive_release(releases, V1)
 
 

@@ -36,7 +36,7 @@ from typing import Any
 import pytest
 
 from policydata import settings
-from policydata.catalog import table
+from policydata.catalog import TABLE_NAMES, table
 from policydata.errors import InvalidArgumentError
 from policydata.publish.build import build_release
 from policydata.schemas.model import field_specs
@@ -170,6 +170,9 @@ def write_sources(folder: Path) -> None:
     _write(folder / "tariff_events.csv", "tariff_events", EVENTS)
     _write(folder / "tariff_event_products.csv", "tariff_event_products", products)
     _write(folder / "citations.csv", "citations", citations)
+    for name in TABLE_NAMES:  # the tables this synthetic release leaves empty
+        if not (folder / f"{name}.csv").exists():
+            _write(folder / f"{name}.csv", name, [])
 
 
 @pytest.fixture(scope="module")

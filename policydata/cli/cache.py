@@ -38,7 +38,7 @@ def cache_list() -> None:
 
 @cache_app.command("verify")
 def cache_verify() -> None:
-    """Check every cached release against its checksums. Exit 1 when one is damaged."""
+    """Check every cached release, file by file, against the release index. Exit 1 when one is damaged."""
     checks = verify_cache()
     for check in checks:
         out.print(f"{check.version}: {'ok' if check.ok else 'damaged: ' + str(check.problem)}", markup=False)
@@ -57,6 +57,6 @@ def cache_verify() -> None:
 def cache_clear(
     versions: Annotated[list[str] | None, typer.Argument(help="Versions to remove (default: all).")] = None,
 ) -> None:
-    """Remove releases from the cache."""
+    """Remove releases from the cache, and what interrupted downloads left of them."""
     removed = clear_cache(versions or None)
     out.print(f"removed {len(removed)} release(s): {', '.join(removed) or 'none'}", markup=False)

@@ -8,11 +8,9 @@ same sources gives the same bytes, whatever commit the repository is at).
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import subprocess
-import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ from policydata import settings
 from policydata.catalog import TABLE_NAMES
 from policydata.errors import BuildError
 from policydata.export.csv_files import csv_files
-from policydata.release.files import atomic_file, read_checksums, sha256_file, version_key
+from policydata.release.files import atomic_file, read_checksums, sha256_file, version_key, write_zip
 from policydata.release.index import read_index
 from policydata.release.release import Release
 
@@ -97,6 +95,26 @@ def manifest(
     }
 
 
+def archive_members(folder: Path, entry: Mapping[str, Any]) -> dict[str, bytes]:
+    """The files of a release's archive, by name: those ``SHA256SUMS`` lists, itself, ``MANIFEST.json``
+    and, for a release whose entry says so, the CSV export (:func:`csv_members`)."""
+    sums = read_checksums(folder / settings.CHECKSUMS_NAME)
+    extra = csv_members(folder, entry)
+    members = {name: (folder / name).read_bytes() for name in [*sums, settings.CHECKSUMS_NAME]} | extra
+    members[settings.MANIFEST_FILE] = (json.dumps(manifest(folder, entry, extra), indent=2) + "\n").encode()
+    return members
+
+
+def member_hashes(folder: Path, entry: Mapping[str, Any]) -> dict[str, str]:
+    """The sha256 of every file of a release's archive: the ``files`` of its index entry.
+
+    These are the files a downloaded copy of the release holds; the library checks a cached copy
+    against them, so that it trusts the index it ships with, not the copy itself.
+    """
+    members = archive_members(folder, entry)
+    return {name: hashlib.sha256(members[name]).hexdigest() for name in sorted(members)}
+
+
 def write_archive(folder: Path, entry: Mapping[str, Any], out_dir: Path) -> Path:
     """Write ``policydata-<version>.zip`` of a release folder into ``out_dir``; return its path.
 
@@ -106,21 +124,9 @@ def write_archive(folder: Path, entry: Mapping[str, Any], out_dir: Path) -> Path
     time stamp (the as-of date) and fixed permissions: byte-identical on every rebuild.
     """
     release = Release(folder)
-    sums = read_checksums(folder / settings.CHECKSUMS_NAME)
-    extra = csv_members(folder, entry)
-    members = {name: (folder / name).read_bytes() for name in [*sums, settings.CHECKSUMS_NAME]} | extra
-    members[settings.MANIFEST_FILE] = (json.dumps(manifest(folder, entry, extra), indent=2) + "\n").encode()
-    as_of = dt.date.fromisoformat(release.as_of)
-    stamp = (max(as_of.year, 1980), as_of.month, as_of.day, 0, 0, 0)
     archive = out_dir / settings.archive_name(release.version)
-    prefix = archive.name.removesuffix(".zip")
-    with atomic_file(archive) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
-        for name in sorted(members):
-            info = zipfile.ZipInfo(f"{prefix}/{name}", date_time=stamp)
-            info.create_system = 3  # unix, so the permission bits below mean the same everywhere
-            info.external_attr = 0o100644 << 16
-            info.compress_type = zipfile.ZIP_STORED
-            zf.writestr(info, members[name])
+    with atomic_file(archive) as tmp, tmp.open("wb") as out:
+        write_zip(out, archive_members(folder, entry), archive.name.removesuffix(".zip"), release.as_of)
     return archive
 
 
@@ -141,6 +147,8 @@ def archive_release(releases_dir: Path, version: str) -> dict[str, Any]:
     For a release built before archives existed, the source commit recorded is the commit that
     added the release folder (its sources were committed with it). When the index records an
     archive sha256 already, the new archive must have it: the release folder must not have changed.
+    The entry gains (or keeps) ``files``, the sha256 of every file of the archive, computed from the
+    verified release folder.
 
     Returns
     -------
@@ -176,6 +184,13 @@ def archive_release(releases_dir: Path, version: str) -> dict[str, Any]:
             f"{entry['sha256']}: the release folder or its index entry changed.",
             hint="Restore them from git; a published release never changes.",
         )
-    entry.update(archive=archive.name, sha256=digest, bytes=size)
+    files = member_hashes(folder, entry)
+    if entry.get("files") not in (None, files):
+        raise BuildError(
+            f"The files of release {version} now have other sha256 than the index records.",
+            hint="Restore the release folder and its index entry from git; a release never changes.",
+        )
+    # recorded only now that the archive is known to be the published one, byte for byte
+    entry.update(archive=archive.name, sha256=digest, bytes=size, files=files)
     update_index(releases_dir, entry)
     return entry

@@ -23,7 +23,7 @@ from policydata.catalog import tables
 from policydata.errors import BuildError, DataValidationError
 from policydata.generated.arrow import arrow_schema
 from policydata.generated.tableschema import table_schema
-from policydata.publish.archive import source_commit, update_index, write_archive
+from policydata.publish.archive import member_hashes, source_commit, update_index, write_archive
 from policydata.publish.changelog import has_section, insert_section, release_section
 from policydata.release.files import atomic_dir, checksums_text, is_version, sha256_file, version_key
 from policydata.release.index import read_index
@@ -242,7 +242,12 @@ def build_release(
         "csv": True,  # the archive carries the CSV export too
     }
     archive = write_archive(target, entry, releases_dir / settings.ARCHIVES_DIR)
-    entry.update(archive=archive.name, sha256=sha256_file(archive), bytes=archive.stat().st_size)
+    entry.update(
+        archive=archive.name,
+        sha256=sha256_file(archive),
+        bytes=archive.stat().st_size,
+        files=member_hashes(target, entry),
+    )
     previous = _previous(releases_dir, version) if changelog is not None else None
     if update_index_file:
         update_index(releases_dir, entry)

@@ -5,7 +5,8 @@ The newest release ships inside the wheel; in a source checkout the releases liv
 :mod:`~policydata.release.files` (checksums, the version syntax, atomic writes),
 :mod:`~policydata.release.release` (the :class:`Release` object),
 :mod:`~policydata.release.index` (the trusted index and the embedded release),
-:mod:`~policydata.release.store` (the cache) and :mod:`~policydata.release.download`.
+:mod:`~policydata.release.store` (the cache), :mod:`~policydata.release.fetch` (HTTP with a
+deadline and a size cap) and :mod:`~policydata.release.download` (check, unpack, install).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from policydata.release.download import download
+from policydata.release.download import cached_release
 from policydata.release.index import embedded_release_dir, local_release_dir
 from policydata.release.release import Release
 
@@ -31,7 +32,9 @@ def open_release(version: str | None = None) -> Release:
     """Open a data release: the embedded one by default, else a local or downloaded one.
 
     A version other than the embedded one is read from ``datasets/releases/`` in a source
-    checkout, else from the user cache, else downloaded.
+    checkout, else from the user cache, else downloaded. A release from the cache is checked
+    against the release index this library trusts: every file when first opened in a process (or
+    when its files changed since), and each table's file again whenever it is loaded.
 
     Parameters
     ----------
@@ -44,7 +47,7 @@ def open_release(version: str | None = None) -> Release:
         If no release of that version is known; ``.known`` lists the versions that are.
     SchemaVersionError
         If the release's schema major version is not the one this library reads.
-    DownloadError, IntegrityError, OfflineError, UnsafeArchiveError
+    DownloadError, IntegrityError, OfflineError, UnsafeArchiveError, CacheError
         If a needed download fails; the cache then holds nothing of it.
 
     Examples
@@ -57,4 +60,8 @@ def open_release(version: str | None = None) -> Release:
     if version is None:
         return _open(embedded_release_dir())
     local = local_release_dir(version)
-    return _open(local if local is not None else download(version))
+    if local is not None:
+        return _open(local)
+    release = cached_release(version)
+    release.check_schema_version()
+    return release

@@ -15,14 +15,16 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import os
 import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Final
+from typing import IO, Final
 
 from policydata.errors import IntegrityError, ReleaseNotFoundError
 
@@ -69,8 +71,14 @@ def read_checksums(path: Path) -> dict[str, str]:
     IntegrityError
         On a malformed line, or a name that is not a plain file name in the release's own folder.
     """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise IntegrityError(
+            f"{path} is not UTF-8 text.", hint="The release is damaged; download or rebuild it."
+        ) from None
     sums = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         digest, sep, name = line.partition("  ")
@@ -93,6 +101,39 @@ def check_member_name(name: str, where: str) -> str:
             "and download it again.",
         )
     return name
+
+
+def summarise(names: Iterable[str], limit: int = 5) -> str:
+    """A short list of names for a message: the first few, then how many more.
+
+    Examples
+    --------
+    >>> summarise(["a", "b"])
+    'a, b'
+    >>> summarise([f"f{i}" for i in range(100_000)], limit=2)
+    'f0, f1 and 99,998 more'
+    """
+    items = list(names)
+    shown = ", ".join(items[:limit])
+    return shown if len(items) <= limit else f"{shown} and {len(items) - limit:,} more"
+
+
+def write_zip(out: IO[bytes], members: Mapping[str, bytes], prefix: str, as_of: str) -> None:
+    """Write a release archive: ``members`` under the folder ``prefix/``, byte for byte the same every time.
+
+    Sorted members, stored uncompressed, a fixed time stamp (the as-of date) and fixed
+    permissions: the archive is a function of its members alone, so the sha256 the index records
+    for it also vouches for the files unpacked from it. ``out`` must be seekable.
+    """
+    day = dt.date.fromisoformat(as_of)
+    stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zf:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(f"{prefix}/{name}", date_time=stamp)
+            info.create_system = 3  # unix, so the permission bits below mean the same everywhere
+            info.external_attr = 0o100644 << 16
+            info.compress_type = zipfile.ZIP_STORED
+            zf.writestr(info, members[name])
 
 
 def checksums_text(folder: Path, names: Iterable[str]) -> str:

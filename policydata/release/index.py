@@ -1,22 +1,25 @@
 """The release index this installation trusts, and the release it carries.
 
-Which releases exist, and the sha256 of each one's archive, comes from the release index
-``index.json``: ``POLICYDATA_INDEX`` when set, else the copy the wheel carries next to the embedded
-release (``policydata/_embedded/index.json``, put there by the build hook), else
-``datasets/releases/index.json`` of a source checkout. The index is never fetched from the network:
-it is what a downloaded archive is checked against, so it must come from the installation itself.
-A release published after this installation was built needs a newer policydata (or its
-``index.json`` named by ``POLICYDATA_INDEX``).
+Which releases exist, the sha256 and size of each one's archive and the sha256 of every file in
+it, come from the release index ``index.json``: ``POLICYDATA_INDEX`` when set, else the copy the
+wheel carries next to the embedded release (``policydata/_embedded/index.json``, put there by the
+build hook), else ``datasets/releases/index.json`` of a source checkout. The index is never
+fetched from the network: it is what a downloaded archive, and every later load of the cached
+copy, is checked against, so it must come from the installation itself. A release published after
+this installation was built needs a newer policydata (or its ``index.json`` named by
+``POLICYDATA_INDEX``).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from policydata import settings
 from policydata.errors import IntegrityError, ReleaseNotFoundError
-from policydata.release.files import is_version, version_key
+from policydata.release.files import SAFE_NAME_RE, is_version, version_key
 from policydata.release.release import Release, read_json
 
 _BAD_INDEX = "Restore the release index from the repository or reinstall policydata."
@@ -25,11 +28,16 @@ _BAD_INDEX = "Restore the release index from the repository or reinstall policyd
 def read_index(path: Path) -> dict[str, Any] | None:
     """Parse and check a release index (``index.json``); None when the file does not exist.
 
+    Each entry has a version; a downloadable one also the name, sha256 and size (``bytes``) of
+    its archive, and, since December 2026, ``files``: the sha256 of every file of the archive,
+    which a cached copy of the release is checked against. Entries written before then have no
+    ``files`` and stay readable.
+
     Raises
     ------
     IntegrityError
-        If it is not JSON, not an object with a ``releases`` list, or an entry lacks a valid
-        version, archive name or sha256.
+        If it is not JSON, not an object with a ``releases`` list, or an entry is malformed (no
+        valid version, an archive without a valid sha256 or size, a file that is not a plain name).
     """
     if not path.is_file():
         return None
@@ -39,12 +47,20 @@ def read_index(path: Path) -> dict[str, Any] | None:
         raise IntegrityError(
             f"{path} is not a release index (an object with a 'releases' list).", hint=_BAD_INDEX
         )
+    seen: set[str] = set()
     for n, entry in enumerate(releases):
         problem = _entry_problem(entry)
+        if problem is None and entry["version"] in seen:
+            problem = f"({entry['version']}) lists a version listed before"
         if problem is not None:
             raise IntegrityError(f"{path}: release entry {n + 1} {problem}.", hint=_BAD_INDEX)
+        seen.add(entry["version"])
     index: dict[str, Any] = data
     return index
+
+
+def _is_sha256(value: Any) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value) is not None
 
 
 def _entry_problem(entry: Any) -> str | None:
@@ -53,10 +69,29 @@ def _entry_problem(entry: Any) -> str | None:
     version = entry.get("version")
     if not isinstance(version, str) or not is_version(version):
         return f"has no valid version (found {version!r})"
-    digest = entry.get("sha256")
-    if "archive" in entry and (not isinstance(digest, str) or len(digest) != 64):
+    if not any(key in entry for key in ("archive", "sha256", "bytes", "files")):
+        return None  # a release listed before archives existed: known, not downloadable
+    archive, size, files = entry.get("archive"), entry.get("bytes"), entry.get("files")
+    if not isinstance(archive, str) or not SAFE_NAME_RE.match(archive) or not archive.endswith(".zip"):
+        return f"({version}) has no valid archive name (a plain file name ending in .zip)"
+    if not _is_sha256(entry.get("sha256")):
         return f"({version}) has no valid sha256 of its archive"
+    if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
+        return f"({version}) has no valid size of its archive in bytes"
+    if files is not None and not (
+        isinstance(files, dict)
+        and set(files) >= {settings.DATAPACKAGE_FILE, settings.CHECKSUMS_NAME, settings.MANIFEST_FILE}
+        and all(isinstance(k, str) and SAFE_NAME_RE.match(k) and _is_sha256(v) for k, v in files.items())
+    ):
+        return f"({version}) has no valid 'files' (plain file names with their sha256)"
     return None
+
+
+def trusted_files(entry: Mapping[str, Any]) -> dict[str, str] | None:
+    """The sha256 of every file a downloaded copy of the release holds, as its index entry records
+    them; None for an entry written before the index recorded them."""
+    files = entry.get("files")
+    return dict(files) if isinstance(files, dict) else None
 
 
 def index_path() -> Path | None:

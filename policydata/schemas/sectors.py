@@ -9,11 +9,13 @@ from policydata.schemas.model import ForeignKey, Record, Table, field
 
 Scheme = Literal["MIC2025", "FYP14", "FYP15", "SEI"]
 
-HsMapping = Literal["mapped", "no-published-list"]
+HsMapping = Literal["mapped", "no-published-list", "list-not-read"]
 HS_MAPPING_DOC = {
     "mapped": "sector_codes maps the sector to HS 2022 codes, each following a cited published text.",
     "no-published-list": "No published product list or classification ties the sector to HS codes; "
     "a citation says what defines the sector and what was searched.",
+    "list-not-read": "A published product list exists (a roadmap, a catalogue) but could not be read "
+    "for this release; a citation says which and what was searched. Not mapped until it is.",
 }
 
 SCHEME_DOC = {

@@ -138,7 +138,10 @@ class TariffEvent(Record):
         "Additional ad valorem rate in percent while the event is in force.", ge=0, le=1000
     )
     coverage: Coverage = field("Which products it covers.", enum_doc=COVERAGE_DOC)
-    products_encoded: bool = field("True when tariff_event_products lists the event's complete product list.")
+    products_encoded: bool = field(
+        "True when the event's complete product list is encoded: in tariff_event_products, or in the "
+        "product lists it uses (tariff_event_lists), every one of them complete."
+    )
     product_scope: str | None = field(
         "The products covered, in words (empty for agreements and rulings).", pattern=p.TEXT
     )

@@ -7,6 +7,8 @@ that one stray space does not also show up as a missing citation elsewhere.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Mapping
 from importlib import import_module
 from typing import Any
@@ -279,20 +281,25 @@ class _Nomenclature:
         ):
             self.periods.setdefault((nom, code), []).append((start, end))
         self._under: dict[tuple[str, str], list[tuple[Any, Any]]] = {}
+        self._keys: list[tuple[str, str]] | None = None
 
     def _periods(self, nomenclature: str, code: str) -> list[tuple[Any, Any]]:
         found = self.periods.get((nomenclature, code))
-        if found is not None or len(code) >= 6:
-            return found or []
-        # a heading or chapter exists while any line under it does
+        if found is not None:
+            return found
+        # a heading or subheading that legal texts name but the schedule prints without a line of
+        # its own (HTS 6-digit subheadings) exists while any line under it does
         key = (nomenclature, code)
         if key not in self._under:
-            self._under[key] = [
-                p
-                for (n, c), ps in self.periods.items()
-                if n == nomenclature and c.startswith(code)
-                for p in ps
-            ]
+            if self._keys is None:
+                self._keys = sorted(self.periods)
+            start = bisect.bisect_left(self._keys, key)
+            under: list[tuple[Any, Any]] = []
+            for n, c in itertools.takewhile(
+                lambda k: k[0] == nomenclature and k[1].startswith(code), self._keys[start:]
+            ):
+                under.extend(self.periods[(n, c)])
+            self._under[key] = under
         return self._under[key]
 
     def exists(self, nomenclature: str, code: str, day: Any) -> bool:

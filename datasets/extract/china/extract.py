@@ -1,27 +1,29 @@
 #!/usr/bin/env python3.11
 """China's retaliation product lists against US goods (2018-2025), by CN tariff line.
 
-Run once; it writes, deterministically (sorted, LF, UTF-8):
+Run once; it writes, deterministically (sorted, LF, UTF-8), the complete set of rows it owns into
+out/ (../combine.py merges every out/ into datasets/sources):
 
-  datasets/sources/product_lists.csv          (only the CHN- lists)
-  datasets/sources/product_list_lines.csv     (only the CHN- lists)
-  datasets/sources/nomenclature_editions.csv  (only the CN- editions)
-  datasets/extract/china/event_lists.csv
-  datasets/extract/china/stated_counts.csv
-  datasets/extract/china/check_matrix_2025-03-28.csv
-  datasets/extract/china/COUNTS.md
+  out/product_lists.csv          (the CHN- lists)
+  out/product_list_lines.csv     (the CHN- lists)
+  out/nomenclature_editions.csv  (the CN- editions)
+  out/sources.csv                (copies of the sources its rows cite, all curated in datasets/sources/sources.csv)
+  out/event_lists.csv
+  out/stated_counts.csv
+  check_matrix_2025-03-28.csv
+  COUNTS.md
 
 Inputs are upstream files named by their sha256 (never committed). Copy them first with
 
-  python3.11 extract.py fetch-inputs --mirror /work/.mirror --inputs /tmp/china-inputs
+  python3.11 extract.py fetch-inputs [--mirror MIRROR_DIR] [--inputs INPUTS_DIR]
 
 (which runs ``git show COMMIT:PATH`` in the fetched snapshots listed in INPUTS and checks each
-sha256), then
+sha256; MIRROR_DIR defaults to $POLICYDATA_MIRROR_ROOT, INPUTS_DIR to ./inputs), then
 
-  python3.11 extract.py build --inputs /tmp/china-inputs
+  python3.11 extract.py build [--inputs INPUTS_DIR]
 
 Extra libraries (install in a throwaway venv outside the repository, e.g.
-``python3.11 -m venv /work/wt/venv-extract && /work/wt/venv-extract/bin/pip install openpyxl pdfplumber``):
+``python3.11 -m venv VENV && VENV/bin/pip install openpyxl pdfplumber``):
   openpyxl   (reads the two Excel inputs)
   pdfplumber (reads the text layer of the two PDF annexes of 2025)
 """
@@ -32,6 +34,7 @@ import argparse
 import csv
 import hashlib
 import io
+import os
 import re
 import subprocess
 import sys
@@ -41,6 +44,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 SOURCES = ROOT / "datasets" / "sources"
+sys.path.insert(0, str(HERE.parent))
+from out_tables import out_dir, write_sources  # noqa: E402
+
+OUT = out_dir(HERE)
 
 # ---------------------------------------------------------------------------------------------
 # Inputs: repository, commit, path, sha256.
@@ -509,11 +516,12 @@ def write_outputs(L, inputs: Path, farm) -> None:
         assert e in known_events and l in {m["list_id"] for m in lists}, (e, l)
     for ed in EDITIONS:
         assert ed["source_id"] in known_sources, ed
-    write_csv(SOURCES / "product_lists.csv", LIST_COLS, lists)
-    write_csv(SOURCES / "product_list_lines.csv", LINE_COLS, lines)
-    write_csv(SOURCES / "nomenclature_editions.csv", EDITION_COLS, EDITIONS)
-    write_csv(HERE / "event_lists.csv", ["event_id", "list_id"], [dict(event_id=e, list_id=l) for e, l in sorted(EVENT_LISTS)])
-    write_csv(HERE / "stated_counts.csv", ["list_id", "snapshot", "level", "stated", "encoded"], counts)
+    write_csv(OUT / "product_lists.csv", LIST_COLS, lists)
+    write_csv(OUT / "product_list_lines.csv", LINE_COLS, lines)
+    write_csv(OUT / "nomenclature_editions.csv", EDITION_COLS, EDITIONS)
+    write_csv(OUT / "event_lists.csv", ["event_id", "list_id"], [dict(event_id=e, list_id=l) for e, l in sorted(EVENT_LISTS)])
+    write_csv(OUT / "stated_counts.csv", ["list_id", "snapshot", "level", "stated", "encoded"], counts)
+    write_sources(OUT / "sources.csv", [], {l["source_id"] for l in lines} | {ed["source_id"] for ed in EDITIONS})
     matrix_summary = check_matrix(inputs, lines)
     en_summary = check_english(inputs, farm)
     write_counts_md(lists, counts, matrix_summary, en_summary)
@@ -574,7 +582,7 @@ def write_counts_md(lists, counts, m, en) -> None:
     for c in counts:
         eq = "yes" if c["stated"] == c["encoded"] else ("not stated (333 in issue 9 and tariff_events, unconfirmed)" if not c["stated"] else "NO")
         t.append(f"| {c['list_id']} | {c['snapshot']} | {c['level']} | {c['stated'] or '-'} | {c['encoded']} | {eq} |")
-    t += ["", "Where each count is stated: see `stated_in` in `datasets/sources/product_lists.csv`.", "",
+    t += ["", "Where each count is stated: see `stated_in` in `out/product_lists.csv` (and `datasets/sources/product_list_counts.csv`).", "",
           "Identities the script asserts (PIIE sheet 'China Tariff Rates', HS8 = first 8 digits of its HS10 rows):", "",
           "- 2018-04-02: 120 lines +15 and 8 lines +25 = the 128 items of the MOF Excel annex, code for code;",
           "- 2018-07-06: 545 lines +25; 2018-08-23: 333 lines +25; 2018-09-24: 3571 lines +10 (2493 + 1078) and 1636 lines +5 (974 + 662);",
@@ -616,11 +624,14 @@ def write_counts_md(lists, counts, m, en) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("command", choices=["fetch-inputs", "build"])
-    ap.add_argument("--inputs", type=Path, required=True)
-    ap.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
+    ap.add_argument("--inputs", type=Path, default=HERE / "inputs")
+    ap.add_argument("--mirror", type=Path, default=None, help="default: $POLICYDATA_MIRROR_ROOT")
     a = ap.parse_args()
     if a.command == "fetch-inputs":
-        fetch_inputs(a.mirror, a.inputs)
+        mirror = a.mirror or (Path(os.environ["POLICYDATA_MIRROR_ROOT"]) if os.environ.get("POLICYDATA_MIRROR_ROOT") else None)
+        if mirror is None:
+            sys.exit("fetch-inputs: pass --mirror or set POLICYDATA_MIRROR_ROOT")
+        fetch_inputs(mirror, a.inputs)
     else:
         build(a.inputs)
 

@@ -1,6 +1,6 @@
 """Read the USITC HTS change records (PDF) and write their publication dates and chapter 99 note entries.
 
-Run once (Python 3.11; needs pdfplumber, e.g. in the throwaway venv /work/wt/venv-extract):
+Run once (Python 3.11; needs pdfplumber, in a throwaway venv outside the repository):
 
     python change_record_dates.py --inputs inputs/change_records
 

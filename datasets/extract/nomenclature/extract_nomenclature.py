@@ -1,7 +1,7 @@
 """Extract the US HTS (2025 Basic .. 2026 Revision 10) and the HS 2017 / HS 2022 six-digit nomenclatures.
 
 Python 3.11, standard library only, except openpyxl for the HS 2022-2017 correlation workbook (install it in a
-throwaway venv outside the repository, e.g. /work/wt/venv-extract). Run from this folder after fetch_inputs.sh:
+throwaway venv outside the repository). Run after fetch_inputs.sh (or ../run_all.sh):
 
     python extract_nomenclature.py            # writes the tables below; deterministic (sorted, LF, UTF-8)
 
@@ -13,9 +13,10 @@ Inputs (./inputs/, each checked against MANIFEST.sha256 before use):
   harmonized-system-hs2022.csv / -hs2017.csv      UN Comtrade HS 2022 / HS 2017 six-digit lists (datasets/harmonized-system)
   HS2022toHS2017ConversionAndCorrelationTables.xlsx   UNSD correlation table (insongkim/concordance data-raw)
 
-Outputs:
-  ../../sources/tariff_lines.csv            HTS8 + HTS10 lines as validity intervals; HS 2017 and HS 2022 subheadings
-  ../../sources/nomenclature_editions.csv   rows of this extraction merged into the file (rows of other editions kept)
+Outputs (out/ holds the complete set of rows this extraction owns; ../combine.py merges it into datasets/sources):
+  out/tariff_lines.csv            HTS8 + HTS10 lines as validity intervals; HS 2017 and HS 2022 subheadings
+  out/nomenclature_editions.csv   the editions of this extraction (HTS 2025 Basic .. 2026 Rev 10, HS 2017, HS 2022)
+  out/sources.csv                 the sources of those editions
   hs2017_hs2022.csv                         the HS 2022 -> HS 2017 correlation (hs2022, hs2017, relationship)
   hts_line_stats.csv                        per revision: HTS8 lines, HTS10 lines, HTS8 lines whose general rate
                                             sits on their only 10-digit row, ...
@@ -41,7 +42,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 INPUTS = HERE / "inputs"
-SOURCES = HERE.parent.parent / "sources"
+sys.path.insert(0, str(HERE.parent))
+from out_tables import out_dir, write_sources, write_table  # noqa: E402
+
+OUT = out_dir(HERE)
 
 # (edition_id, tracker revision id, archive file). Order = publication order.
 HTS_EDITIONS: list[tuple[str, str, str]] = (
@@ -313,17 +317,14 @@ def main() -> int:
 
     rows = hts_rows + hs_rows
     rows.sort(key=lambda r: (r["nomenclature"], r["code"], r["valid_from"]))
-    with open(SOURCES / "tariff_lines.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=FIELDS_LINES, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    write_table(OUT / "tariff_lines.csv", FIELDS_LINES, rows)
 
     with open(HERE / "hts_line_stats.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=list(stats_rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(stats_rows)
 
-    # nomenclature_editions: our rows, merged with rows of other editions already in the file
+    # nomenclature_editions: the rows of this extraction
     cr = {r["edition_id"]: r for r in csv.DictReader(open(HERE / "change_records.csv", encoding="utf-8"))}
     ours = []
     for k, (ed, rev, eff, rd) in enumerate(dates):
@@ -385,21 +386,8 @@ def main() -> int:
                  "notes": (f"{len(hs22)} six-digit subheadings from UN Comtrade's HS 2022 list as kept in {HSD} "
                            f"data/harmonized-system.csv @{HSD_2022[:7]} (5,613 rows with level 6, less 999999 "
                            f"'commodities not specified according to kind', a UN Comtrade code).")})
-    path = SOURCES / "nomenclature_editions.csv"
-    mine = {r["edition_id"] for r in ours}
-    others = []
-    if path.exists():
-        others = [r for r in csv.DictReader(open(path, encoding="utf-8")) if r["edition_id"] not in mine]
-    allrows = sorted(others + ours, key=lambda r: r["edition_id"])
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=FIELDS_ED, lineterminator="\n")
-        w.writeheader()
-        w.writerows(allrows)
-
-    sys.path.insert(0, str(HERE.parent))
-    from sources_append import append_sources
-
-    append_sources(source_rows(dates))
+    write_table(OUT / "nomenclature_editions.csv", FIELDS_ED, sorted(ours, key=lambda r: r["edition_id"]))
+    write_sources(OUT / "sources.csv", source_rows(dates), {r["source_id"] for r in ours})
     n8 = sum(1 for r in hts_rows if len(r["code"]) == 8)
     print(f"tariff_lines: {len(rows)} rows ({n8} HTS8, {len(hts_rows) - n8} HTS10, {len(hs22)} HS 2022, "
           f"{len(hs17)} HS 2017); correlation {len(corr)} rows")

@@ -2,16 +2,17 @@
 """Section 301 (China) product lists by tariff line, with dates.
 
 Reads three snapshots of the US Section 301 lists, the 2024 four-year-review headings and the
-Section 301 exclusions in force 2024-2026, and writes (deterministically, sorted):
+Section 301 exclusions in force 2024-2026, and writes (deterministically, sorted) the complete set of
+rows it owns into out/ (../combine.py merges every out/ into datasets/sources):
 
-  datasets/sources/product_lists.csv          the lists (list_id USA-301-...)
-  datasets/sources/product_list_lines.csv     membership of each list by tariff line, dated
-  datasets/extract/section301/stated_counts.csv   stated vs encoded counts (machine-readable)
-  datasets/extract/section301/COUNTS.md       counts and the cross-check between snapshots
-  datasets/extract/section301/crosscheck.csv  every line present in one snapshot and not another
-
-and checks that the rows it needs exist in datasets/sources/sources.csv and
-datasets/sources/nomenclature_editions.csv (it appends its own rows when they are missing).
+  out/product_lists.csv          the lists (list_id USA-301-...), with the FR notice of Lists 1-4B as source_id
+  out/product_list_lines.csv     membership of each list by tariff line, dated
+  out/nomenclature_editions.csv  HTS-2018, HTS-2019, HTS-2020 (lines not encoded)
+  out/sources.csv                the sources its rows cite (its own, and copies of those curated in datasets/sources)
+  out/stated_counts.csv          stated vs encoded counts (machine-readable)
+  out/event_lists.csv            the existing tariff_events each list belongs to
+  COUNTS.md                      counts and the cross-check between snapshots
+  crosscheck.csv                 every line present in one snapshot and not another
 
 Inputs (named by sha256 in inputs.csv next to this file and checked before use):
   mitsuoxv/us-tariffs-on-china      data/tariff_list.rdata        (FR-annex codes, regex extraction)
@@ -21,13 +22,13 @@ Inputs (named by sha256 in inputs.csv next to this file and checked before use):
                                     data/us_notes/chapter99_2026_rev_6.txt (chapter 99 text, HTS 2026 rev 6)
 
 Extra libraries (not in the repository's dependencies; install them in a virtual environment
-OUTSIDE the repository, e.g. `python3.11 -m venv /tmp/venv && /tmp/venv/bin/pip install pyreadr pdfplumber`):
+OUTSIDE the repository, e.g. `python3.11 -m venv VENV && VENV/bin/pip install pyreadr pdfplumber`):
   pyreadr     to read the .rdata file
   pdfplumber  to read the PDF
 
 Usage:
-  sh fetch_inputs.sh MIRROR_DIR INPUT_DIR      # copies the pinned upstream files
-  python extract.py INPUT_DIR [--repo REPO_ROOT]
+  sh fetch_inputs.sh [MIRROR_DIR [INPUT_DIR]]   # copies the pinned upstream files (default INPUT_DIR: ./inputs)
+  python extract.py [INPUT_DIR] [--repo REPO_ROOT]
 """
 from __future__ import annotations
 
@@ -44,6 +45,10 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from out_tables import out_dir, write_sources, write_table  # noqa: E402
+
+OUT = out_dir(HERE)
 
 # --------------------------------------------------------------------------------------------
 # constants
@@ -79,7 +84,7 @@ def hts_source_id(rev: str) -> str:
 
 
 SRC_USITC = "s301-usitc-china-tariffs-2020"
-SRC_NOTES = "s301-hts-2026-rev-6-ch99-notes"
+SRC_NOTES = "hts-2026-rev-6-ch99"  # defined by us_lists (the same document)
 SRC_ARCHIVE = "s301-usitc-hts-archive"
 
 CARRY = ("membership 2021-2024 carried from the USITC table of 2020-01-01: "
@@ -467,7 +472,7 @@ def join_unc(*parts):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("input_dir", type=Path)
+    ap.add_argument("input_dir", type=Path, nargs="?", default=HERE / "inputs")
     ap.add_argument("--repo", type=Path, default=HERE.parents[2])
     args = ap.parse_args()
     files = load_inputs(args.input_dir)
@@ -939,11 +944,7 @@ def main():
             lines = revs[rv].lines8 if len(r["code"]) == 8 else revs[rv].lines10
             if r["code"] not in lines: print("NOT A LINE", r["list_id"], r["code"], r["edition_id"])
 
-    out = args.repo / "datasets" / "sources"
-    with open(out / "product_list_lines.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, FIELDS, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    write_table(OUT / "product_list_lines.csv", FIELDS, rows)
 
     # ---------------- counts ----------------
     by_list = collections.defaultdict(list)
@@ -1005,17 +1006,34 @@ def main():
     assert vvv_total == 164, vvv_total          # 164 exclusions (89 FR 46948, recited in 90 FR 42500)
     assert excl_items_count["USA-301-EXCL-WWW"] == 14   # 14 exclusions (89 FR 76581, recited in 90 FR 42500)
 
-    with open(HERE / "stated_counts.csv", "w", newline="") as f:
+    with open(OUT / "stated_counts.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, ["list_id", "snapshot", "level", "stated", "encoded"], lineterminator="\n")
         w.writeheader()
         w.writerows(counts)
     cross.sort(key=lambda r: (r["list_id"], r["code"], r["present_in"], r["missing_from"]))
-    with open(HERE / "crosscheck.csv", "w", newline="") as f:
+    with open(HERE / "crosscheck.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, ["list_id", "code", "present_in", "missing_from", "reason"], lineterminator="\n")
         w.writeheader()
         w.writerows(cross)
 
-    ctx = dict(rows=rows, by_list=by_list, counts=counts, cross=cross, fr=fr, us=us, revs=revs,
+    # counts U.S. note 20 states that the lines in force on 2026-04-23 do not equal (product_list_counts): both
+    # numbers, with the reason, go into the list's uncertainty
+    day = "2026-04-23"
+    g29 = g_items["29319090"][0]
+    count_notes = {
+        "USA-301-L3-PARTIAL": (f"U.S. note 20(g) of HTS 2026 rev 6 numbers {note_enum['USA-301-L3-PARTIAL']} items (subheadings): "
+                               f"item ({g29}), 2931.90.90, is held as its {at('USA-301-L3-PARTIAL', day, level=10)} footnoted "
+                               f"statistical lines, the others as {at('USA-301-L3-PARTIAL', day, level=8)} HTS8 lines (in force {day})."),
+        "USA-301-L4B": (f"U.S. note 20(u) of HTS 2026 rev 6 enumerates {note_enum['USA-301-L4B']} subheadings and items; "
+                        f"{len(u_stale)} of them are not lines of that edition and have no row from 2025, so "
+                        f"{at('USA-301-L4B', day, level=8)} lines are in force on {day}."),
+    }
+    for lid in excl_lists.values():
+        if "VVV" in lid and excl_items_count[lid] != at(lid, day, level=10):
+            k = lid.rsplit("-", 1)[1].lower()
+            count_notes[lid] = (f"U.S. note 20(vvv)({k}) of HTS 2026 rev 6 numbers {excl_items_count[lid]} items; the rows in "
+                                f"force on {day} hold {at(lid, day, level=10)} statistical reporting numbers.")
+    ctx = dict(rows=rows, by_list=by_list, counts=counts, cross=cross, fr=fr, us=us, revs=revs, count_notes=count_notes,
                dated=dated, rfrom=rfrom, n20=n20, n31=n31, excl=excl, excl_items_count=excl_items_count,
                end_history=end_history, earlier=earlier_exclusion_notes(notes), hd=hd, cm=cm,
                list_fn=list_fn, review_fn=review_fn, fr_counts=fr_counts, note_enum=note_enum, at=at)
@@ -1097,7 +1115,7 @@ def write_event_lists(repo: Path, by_list):
         for lid in lids:
             assert lid in by_list, lid
             out.append((ev, lid))
-    with open(HERE / "event_lists.csv", "w", newline="") as f:
+    with open(OUT / "event_lists.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["event_id", "list_id"])
         w.writerows(sorted(out))
@@ -1113,7 +1131,7 @@ def check_events(repo: Path, by_list) -> list[str]:
         for r in csv.DictReader(f):
             prods[r["event_id"]].append(r["hs_code"])
     heading_of = {}
-    with open(src / "product_lists.csv", newline="", encoding="utf-8") as f:
+    with open(OUT / "product_lists.csv", newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
             heading_of[r["list_id"]] = r["heading"]
     out = []
@@ -1175,15 +1193,6 @@ def needed_sources(cm):
                       f"10-digit tables), version dated January 1, 2020; read from github.com/{REPO_WAUGH} "
                       f"notes/China-Tariffs.pdf @{cm[REPO_WAUGH]}; the address serves the current version",
          "checked": "false"},
-        {"source_id": SRC_NOTES,
-         "title": "Harmonized Tariff Schedule of the United States (2026) Revision 6, Chapter 99, Subchapter III, U.S. notes 20 and 31 and headings 9903.88, 9903.91, 9903.92",
-         "publisher": "United States International Trade Commission",
-         "url": "https://hts.usitc.gov/reststop/file?release=currentRelease&filename=Chapter+99",
-         "published_date": "", "language": "en", "kind": "legal",
-         "reference": f"HTSUS 2026 Rev. 6, chapter 99 subchapter III, U.S. note 20(b),(d),(f),(g),(s),(u),(vvv),(www) and note 31; "
-                      f"text read from github.com/{REPO_TRT} data/us_notes/chapter99_2026_rev_6.txt @{cm[REPO_TRT]}; "
-                      "the address serves the chapter of the current revision (past revisions: USITC HTS archive)",
-         "checked": "false"},
         {"source_id": SRC_ARCHIVE,
          "title": "Harmonized Tariff Schedule archive (list of editions and revisions)",
          "publisher": "United States International Trade Commission",
@@ -1227,31 +1236,19 @@ def needed_editions():
 
 
 def ensure_rows(repo: Path, ctx):
-    """Append the sources and editions this extraction needs, when absent; check them when present."""
-    for fname, fields, key, rows in (("sources.csv", SRC_FIELDS, "source_id", needed_sources(ctx["cm"])),
-                                     ("nomenclature_editions.csv", ED_FIELDS, "edition_id", needed_editions())):
-        path = repo / "datasets" / "sources" / fname
-        if not path.exists():
-            path.write_text(",".join(fields) + "\n", encoding="utf-8")
-        with open(path, newline="", encoding="utf-8") as f:
-            rd = csv.DictReader(f)
-            assert rd.fieldnames == fields, (fname, rd.fieldnames)
-            have = {r[key]: r for r in rd}
-        missing = [r for r in rows if r[key] not in have]
-        for r in rows:
-            if r[key] in have and have[r[key]] != r:
-                print(f"note: {fname} row {r[key]} differs from what extract.py would write; left as is")
-        if missing:
-            with open(path, "a", newline="", encoding="utf-8") as f:
-                w = csv.DictWriter(f, fields, lineterminator="\n")
-                w.writerows(missing)
+    """Write the editions this extraction needs and the sources its rows cite (combine.py appends the missing ones)."""
+    editions = needed_editions()
+    write_table(OUT / "nomenclature_editions.csv", ED_FIELDS, editions)
+    cited = {r["source_id"] for r in ctx["rows"]} | {r["source_id"] for r in editions}
+    cited |= {r["source_id"] for r in ctx["lists"] if r["source_id"]}
+    write_sources(OUT / "sources.csv", needed_sources(ctx["cm"]), cited)
 
 
 # --------------------------------------------------------------------------------------------
 # product_lists.csv
 # --------------------------------------------------------------------------------------------
 PL_FIELDS = ["list_id", "imposing", "title", "heading", "kind", "code_level", "stated_lines", "stated_in",
-             "complete", "uncertainty", "notes"]
+             "complete", "source_id", "uncertainty", "notes"]
 
 
 def write_product_lists(repo: Path, ctx):
@@ -1363,7 +1360,7 @@ def write_product_lists(repo: Path, ctx):
             stated_lines=stated, stated_in=stated_in, complete="true",
             uncertainty="Membership from the HTS 2025-2026 footnotes (per revision); start dates from the heading text and "
                         "U.S. note 31 (rows present in HTS 2025 basic are carried back to the heading's effective date: no 2024 "
-                        "edition reachable). Several tariff_events share this heading (see datasets/extract/section301/event_lists.csv); "
+                        "edition reachable). Several tariff_events share this heading (see tariff_event_lists); "
                         "the group of each code within a heading is not in the HTS.",
             notes=f"Heading text (HTS 2026 rev 10): {htext}. " + read_hts + "; U.S. note 31 read from github.com/"
                   f"{REPO_TRT} data/us_notes/chapter99_2026_rev_6.txt @{cm[REPO_TRT]}. Rates: 89 FR 76581, 89 FR 101682.")
@@ -1400,10 +1397,13 @@ def write_product_lists(repo: Path, ctx):
         lens = {len(x["code"]) for x in by_list[r["list_id"]]}
         r["code_level"] = {frozenset({8}): "HTS8", frozenset({10}): "HTS10"}.get(frozenset(lens), "mixed")
     L.sort(key=lambda r: r["list_id"])
-    with open(repo / "datasets" / "sources" / "product_lists.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, PL_FIELDS, lineterminator="\n")
-        w.writeheader()
-        w.writerows(L)
+    for r in L:
+        if r["list_id"] in ctx["count_notes"]:
+            r["uncertainty"] = r["uncertainty"] + " " + ctx["count_notes"][r["list_id"]]
+    for r in L:  # the FR notice that published Lists 1-4B (LISTS); combine.py derives the others' source
+        r["source_id"] = LISTS[r["list_id"]][3] if r["list_id"] in LISTS else ""
+    write_table(OUT / "product_lists.csv", PL_FIELDS, L)
+    ctx["lists"] = L
     assert {r["list_id"] for r in L} == set(by_list), set(by_list) ^ {r["list_id"] for r in L}
 
 
@@ -1416,7 +1416,7 @@ def write_counts_md(ctx):
     p = lambda *a: print(*a, file=o)
     p("# Section 301 lists: counts and cross-check of the snapshots")
     p()
-    p("Generated by `extract.py`; do not edit by hand. Machine-readable: `stated_counts.csv` (counts) and")
+    p("Generated by `extract.py`; do not edit by hand. Machine-readable: `out/stated_counts.csv` (counts) and")
     p("`crosscheck.csv` (every line present in one snapshot and missing from another, with the reason; each such")
     p("line is in `product_list_lines.csv` with the reason in `uncertainty`).")
     p()
@@ -1506,7 +1506,7 @@ def write_counts_md(ctx):
     for s, n, first in ctx["earlier"]:
         p(f"| 20({s}) | {n} | {first.replace('|', '/')} |")
     p()
-    (HERE / "COUNTS.md").write_text(o.getvalue())
+    (HERE / "COUNTS.md").write_text(o.getvalue(), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Extract the US product lists other than Section 301: IEEPA reciprocal-tariff exceptions, Section 122
 exceptions and Section 232 product lists, as product_lists / product_list_lines rows.
 
-Python 3.11, standard library only. Run from this folder after fetch_inputs.sh and after
-../nomenclature/extract_nomenclature.py (the code checks use datasets/sources/tariff_lines.csv):
+Python 3.11, standard library only. Run after fetch_inputs.sh and after ../nomenclature/extract_nomenclature.py
+(the code checks use ../nomenclature/out/tariff_lines.csv and nomenclature_editions.csv):
 
     python extract_us_lists.py
 
@@ -18,9 +18,9 @@ Inputs (./inputs/, checked against MANIFEST.sha256), all from github.com/arifshe
   s232_copper_products.csv            derived: copper HTS8 under 9903.78.01 (note 36, 2025)
   s232_auto_parts.txt, s232_mhd_parts.txt, s232_semi_products.csv, s232_annex_products.csv   derived (checks only)
 
-Outputs: ../../sources/product_lists.csv and product_list_lines.csv (rows of the lists of this script; rows of
-other lists already in the files are kept), sources appended to ../../sources/sources.csv, event_lists.csv,
-stated_counts.csv, checks.csv (cross-checks against the derived files) in this folder.
+Outputs (out/ holds the complete set of rows this extraction owns; ../combine.py merges it into datasets/sources):
+out/product_lists.csv, out/product_list_lines.csv (the lists of this script), out/sources.csv (the sources they cite),
+out/event_lists.csv, out/stated_counts.csv; checks.csv (cross-checks against the derived files) in this folder.
 """
 
 from __future__ import annotations
@@ -37,6 +37,10 @@ HERE = Path(__file__).resolve().parent
 INPUTS = HERE / "inputs"
 SOURCES = HERE.parent.parent / "sources"
 NOMEN = HERE.parent / "nomenclature"
+sys.path.insert(0, str(HERE.parent))
+from out_tables import out_dir, write_sources  # noqa: E402
+
+OUT = out_dir(HERE)
 TRT = "github.com/arifshehab/tariff-rate-tracker"
 C = "9919812fe16ad61d72318dc7b96d387cc6c226da"
 BLOB = f"https://github.com/arifshehab/tariff-rate-tracker/blob/{C}"
@@ -134,14 +138,14 @@ def digits(code: str) -> str:
 
 # ---------------------------------------------------------------- editions and codes
 def load_editions() -> tuple[list[str], dict[str, tuple[str, str]], dict[str, set[str]]]:
-    eds = [r for r in csv.DictReader(open(SOURCES / "nomenclature_editions.csv", encoding="utf-8"))
+    eds = [r for r in csv.DictReader(open(NOMEN / "out" / "nomenclature_editions.csv", encoding="utf-8"))
            if r["nomenclature"] == "HTS" and r["edition_id"].startswith(("HTS-2025", "HTS-2026"))]
     eds.sort(key=lambda r: r["effective_date"])
     order = [r["edition_id"] for r in eds]
     span = {r["edition_id"]: (r["effective_date"], r["end_date"]) for r in eds}
     idx = {e: i for i, e in enumerate(order)}
     codes: dict[str, set[str]] = defaultdict(set)
-    for r in csv.DictReader(open(SOURCES / "tariff_lines.csv", encoding="utf-8")):
+    for r in csv.DictReader(open(NOMEN / "out" / "tariff_lines.csv", encoding="utf-8")):
         if r["nomenclature"] != "HTS":
             continue
         for e in order[idx[r["first_edition"]]: idx[r["last_edition"]] + 1]:
@@ -535,9 +539,14 @@ def main() -> int:
                 if cur is None or start < cur["start"]:
                     seen[r["hts_prefix"]] = {"start": start, "src": "trt-s232-derivative-products",
                                              "item": f"heading {r['ch99_code']} per the tracker"}
+        left_out: list[str] = []
         for code, v in seen.items():
             ed = ed_of(v["start"]) if v["start"] >= "2025-01-01" else "HTS-2025-BASIC"
             ok = valid_in(code, ed, codes)
+            if not ok:
+                # never convert a code: one that is not a line of its edition is left out and named
+                left_out.append(f"{code[:4]}.{code[4:6]}.{code[6:]} ({ed})")
+                continue
             extra = ""
             if v["start"] == "2020-02-08":
                 extra = "; valid_from = 8 Feb 2020, the date Proclamation 9980 (85 FR 5281) applied (the tracker attributes the row to it)"
@@ -550,7 +559,8 @@ def main() -> int:
         add_list(lid, f"Section 232 derivative {'steel' if metal == 'steel' else 'aluminum'} articles, 2020 to 5 April 2026 (derived, partial)",
                  "", "products", "mixed", "", "", "false",
                  ("Derived and partial: union of the tracker's resources/s232_metal_chapter_products.csv (derivative rows) and resources/s232_derivative_products.csv; "
-                  "the Federal Register annexes and the 2025 inclusion notices were not read; codes of the second file were truncated to HTS8 by the tracker."),
+                  "the Federal Register annexes and the 2025 inclusion notices were not read; codes of the second file were truncated to HTS8 by the tracker."
+                  + (f" Left out because they are not lines of the HTS edition they would be written in: {', '.join(sorted(left_out))}." if left_out else "")),
                  f"Headings over the period, per the tracker's files (heading left empty: several): {heads}. The duty applies to the value of the steel or aluminum content from 4 Jun 2025 (scope described-goods).")
         stated.append({"list_id": lid, "snapshot": "derived files (2020-2026)", "level": "mixed", "stated": "",
                        "encoded": str(len(seen))})
@@ -620,14 +630,12 @@ def main() -> int:
     if len(set(keys)) != len(keys):
         dup = [k for k in set(keys) if keys.count(k) > 1]
         raise SystemExit(f"duplicate product_list_lines keys: {dup[:5]}")
-    mine = set(lists)
-    write_merged(SOURCES / "product_lists.csv", list(lists.values()), mine, "list_id",
-                 ["list_id", "imposing", "title", "heading", "kind", "code_level", "stated_lines", "stated_in", "complete",
-                  "uncertainty", "notes"], lambda r: r["list_id"])
-    write_merged(SOURCES / "product_list_lines.csv", lines, mine, "list_id",
-                 ["list_id", "code", "edition_id", "valid_from", "valid_to", "scope", "description", "item", "source_id", "uncertainty"],
-                 lambda r: (r["list_id"], r["code"], r["valid_from"]))
-    write(HERE / "stated_counts.csv", sorted(stated, key=lambda r: (r["list_id"], r["snapshot"])),
+    write(OUT / "product_lists.csv", sorted(lists.values(), key=lambda r: r["list_id"]),
+          ["list_id", "imposing", "title", "heading", "kind", "code_level", "stated_lines", "stated_in", "complete",
+           "uncertainty", "notes"])
+    write(OUT / "product_list_lines.csv", lines,
+          ["list_id", "code", "edition_id", "valid_from", "valid_to", "scope", "description", "item", "source_id", "uncertainty"])
+    write(OUT / "stated_counts.csv", sorted(stated, key=lambda r: (r["list_id"], r["snapshot"])),
           ["list_id", "snapshot", "level", "stated", "encoded"])
     write(HERE / "checks.csv", checks, ["check", "ours", "theirs", "common", "only_ours", "only_theirs", "note"])
     events = [
@@ -656,12 +664,8 @@ def main() -> int:
     for e, lid in events:
         if e not in known or lid not in lists:
             raise SystemExit(f"event_lists: unknown {e} or {lid}")
-    write(HERE / "event_lists.csv", [{"event_id": e, "list_id": l} for e, l in sorted(set(events))], ["event_id", "list_id"])
-
-    sys.path.insert(0, str(HERE.parent))
-    from sources_append import append_sources
-
-    append_sources(SOURCE_ROWS)
+    write(OUT / "event_lists.csv", [{"event_id": e, "list_id": l} for e, l in sorted(set(events))], ["event_id", "list_id"])
+    write_sources(OUT / "sources.csv", SOURCE_ROWS, {r["source_id"] for r in lines})
     per = defaultdict(int)
     for r in lines:
         per[r["list_id"]] += 1
@@ -678,20 +682,13 @@ def write(path: Path, rows: list[dict], fields: list[str]) -> None:
         w.writerows(rows)
 
 
-def write_merged(path: Path, rows: list[dict], mine: set[str], key: str, fields: list[str], sort) -> None:
-    others = []
-    if path.exists():
-        others = [r for r in csv.DictReader(open(path, encoding="utf-8")) if r[key] not in mine]
-    write(path, sorted(others + rows, key=sort), fields)
-
-
 SOURCE_ROWS = [
     {"source_id": "hts-2026-rev-6-ch99",
      "title": "Harmonized Tariff Schedule of the United States (2026 Revision 6), Chapter 99 (U.S. notes), text",
      "publisher": "U.S. International Trade Commission",
      "url": "https://hts.usitc.gov/reststop/file?release=2026HTSRev6&filename=Chapter+99",
      "published_date": "2026-04-23", "language": "en", "kind": "legal",
-     "reference": ("HTSUS 2026 Revision 6, chapter 99, subchapter III, U.S. notes 2(v)(iii), 2(aa), 16, 33, 37, 38, 39 (posted 2026-04-23 per the "
+     "reference": ("HTSUS 2026 Revision 6, chapter 99, subchapter III, U.S. notes 2(v)(iii), 2(aa), 16, 20, 31, 33, 37, 38, 39 and headings 9903.82, 9903.88, 9903.91, 9903.92 (posted 2026-04-23 per the "
                    "USITC change record; URL as built by the tracker's src/revisions.R for release 2026HTSRev6); text extracted from the PDF by the tracker, "
                    f"read from {TRT} data/us_notes/chapter99_2026_rev_6.txt @{C}"),
      "checked": "true"},
