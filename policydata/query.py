@@ -7,7 +7,7 @@ minor schema version gets the nullable columns added since as nulls).
 Examples
 --------
 >>> import policydata
->>> policydata.sql("select count(*) as n from tariff_events where imposing = 'USA'")["n"][0] > 0
+>>> int(policydata.sql("select count(*) as n from tariff_events where imposing = 'USA'")["n"][0]) > 0
 True
 """
 
@@ -56,7 +56,7 @@ def connect(version: str | None = None) -> Any:
     Examples
     --------
     >>> con = connect()
-    >>> con.sql("select count(*) from sources").fetchone()[0] > 0
+    >>> con.execute("select count(*) from sources").fetchone()[0] > 0
     True
     """
     duckdb = require("duckdb", "duckdb", "policydata.sql")
