@@ -153,10 +153,15 @@ def test_canned_query_event_products(explorer: Explorer) -> None:
     rows = explorer.get(
         f"{DB}/event_products.json", {"event_id": "CHN-USA-2025-CTC-FENT-T15", "_shape": "array"}
     ).json()
-    products = policydata.load(
-        "tariff_event_products", filters=[("event_id", "=", "CHN-USA-2025-CTC-FENT-T15")]
-    )
-    assert sorted(r["code"] for r in rows) == sorted(products["hs_code"])
+    event = [("event_id", "=", "CHN-USA-2025-CTC-FENT-T15")]
+    products = policydata.load("tariff_event_products", filters=event)
+    listed = [r for r in rows if r["listed_in"] == "listed in the event"]
+    assert sorted(r["code"] for r in listed) == sorted(products["hs_code"])
+    if "tariff_event_lists" in policydata.open_release().tables:
+        lists = sorted(set(policydata.load("tariff_event_lists", filters=event)["list_id"]))
+        lines = policydata.load("product_list_lines", filters=[("list_id", "in", lists)])
+        by_list = [(r["list_id"], r["code"]) for r in rows if r["listed_in"] == "product list"]
+        assert sorted(by_list) == sorted(zip(lines["list_id"], lines["code"], strict=True))
     assert explorer.get(f"{DB}/event_products", {"event_id": "CHN-USA-2025-CTC-FENT-T15"}).status == 200
 
 
