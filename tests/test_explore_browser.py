@@ -94,6 +94,7 @@ def test_home_page(browser: tuple[Any, list[str], list[str]], explorer: Explorer
     release = policydata.open_release()
     assert page.locator("h1").first.inner_text() == f"policydata {release.version}"
     assert page.get_by_role("link", name="policydata", exact=True).is_visible()  # the database
+    assert page.get_by_role("link", name="Tariff events", exact=True).is_visible()
     assert page.get_by_role("link", name="the rate stack").is_visible()
     assert "CC-BY-4.0" in page.locator("footer").inner_text()
 

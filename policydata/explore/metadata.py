@@ -68,7 +68,16 @@ def citation(facts: Mapping[str, str]) -> str:
     )
 
 
-def _description_html(facts: Mapping[str, str]) -> str:
+def _tables_html(tables: Sequence[str], database: str) -> str:
+    links = ", ".join(
+        f'<a href="/{escape(database)}/{escape(name)}" title="{escape(table(name).description)}">'
+        f"{escape(table(name).title)}</a>"
+        for name in tables
+    )
+    return f"<p>Tables: {links}.</p>"
+
+
+def _description_html(facts: Mapping[str, str], tables: Sequence[str], database: str) -> str:
     return (
         f"<p>Industrial policies, sectors and every US, Chinese and EU tariff action on each other's goods "
         f"since 2018, each record citing the public documents it rests on. Release "
@@ -78,7 +87,8 @@ def _description_html(facts: Mapping[str, str]) -> str:
         'on=2025-04-10">the rate stack</a> (each layer, its reason and its sources) and '
         '<a href="/-/timeline?imposing=USA&amp;target=CHN">the timeline</a>. Rates are statutory '
         "additional ad valorem rates, not duties collected.</p>"
-        f"<p>Cite as: {escape(citation(facts))}</p>"
+        + _tables_html(tables, database)
+        + f"<p>Cite as: {escape(citation(facts))}</p>"
     )
 
 
@@ -137,7 +147,7 @@ def datasette_metadata(
     }
     return {
         "title": f"policydata {facts.get('version', '')}".strip(),
-        "description_html": _description_html(facts),
+        "description_html": _description_html(facts, tables, database),
         "license": settings.DATA_LICENSE["name"],
         "license_url": settings.DATA_LICENSE["path"],
         "source": f"policydata release {facts.get('version', '?')}",
