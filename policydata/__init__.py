@@ -31,6 +31,7 @@ from policydata.api import (
     tariff_events,
     tariff_lines,
 )
+from policydata.chain import Chain, chain
 from policydata.diff import ReleaseDiff, diff
 from policydata.errors import (
     BuildError,
@@ -59,6 +60,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "BuildError",
     "CacheError",
+    "Chain",
     "DataValidationError",
     "DatasetInfo",
     "DownloadError",
@@ -79,6 +81,7 @@ __all__ = [
     "UnknownTableError",
     "UnsafeArchiveError",
     "__version__",
+    "chain",
     "citations",
     "diff",
     "list_datasets",

@@ -9,6 +9,7 @@ import policydata
 EXPECTED = {
     "SCHEMA_VERSION",
     "BuildError",
+    "Chain",
     "CacheError",
     "DataValidationError",
     "DatasetInfo",
@@ -30,6 +31,7 @@ EXPECTED = {
     "UnknownTableError",
     "UnsafeArchiveError",
     "__version__",
+    "chain",
     "citations",
     "diff",
     "list_datasets",
