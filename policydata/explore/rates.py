@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ TOTAL, TOTAL_WITH_MAY_APPLY = "total", "total_with_may_apply"
 MAX_VALUE = 100
 #: First day of a timeline when the address gives none.
 DEFAULT_START = "2018-01-01"
+_DRAWING = threading.Lock()
 
 
 def _get(args: Mapping[str, str], name: str) -> str | None:
@@ -147,10 +149,14 @@ def timelines(query: RateQuery, version: str | None) -> list[pd.DataFrame]:
 
 
 def timeline_png(frames: Sequence[pd.DataFrame], dpi: int = 100) -> bytes:
-    """The chart of :func:`policydata.plot.plot_timelines`, as PNG bytes."""
-    figure = plot_timelines(frames, dpi=dpi)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
+    """The chart of :func:`policydata.plot.plot_timelines`, as PNG bytes.
+
+    The pages draw in worker threads, and matplotlib is not thread-safe: one chart at a time.
+    """
+    with _DRAWING:
+        figure = plot_timelines(frames, dpi=dpi)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
 
 
