@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 RATE_PATH = "/-/rate"
 TIMELINE_PATH = "/-/timeline"
 _ARGS = ("imposing", "target", "hs", "sector", "on", "from", "to", "one_way")
+_SUFFIXES = (("html", ""), ("json", ".json"), ("png", ".png"))
 
 #: Per Datasette instance, for each database made by policydata: table -> column -> what its
 #: values are (another table's record they name, or "boolean"); read once at start-up, so that
@@ -154,9 +155,11 @@ async def rate_page(datasette: Any, request: Any) -> Response:
         layer["sources"] = sources.get(layer["event_id"], [])
         layer["record"] = _event_record(datasette, database, layer["event_id"])
     stack["links"] = {
-        "html": query.link(RATE_PATH),
-        "json": query.link(RATE_PATH, ".json"),
-        "timeline": rates.RateQuery(query.imposing, query.target, query.hs, query.sector).link(TIMELINE_PATH),
+        "html": datasette.urls.path(query.link(RATE_PATH)),
+        "json": datasette.urls.path(query.link(RATE_PATH, ".json")),
+        "timeline": datasette.urls.path(
+            rates.RateQuery(query.imposing, query.target, query.hs, query.sector).link(TIMELINE_PATH)
+        ),
     }
     if fmt == "json":
         return Response.json({"ok": True, **stack})
@@ -189,8 +192,8 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
             change["events"] = [
                 {"event_id": e, "record": _event_record(datasette, database, e)} for e in change["changed_by"]
             ]
-    links = {"html": query.link(TIMELINE_PATH), "json": query.link(TIMELINE_PATH, ".json")}
-    links["png"] = query.link(TIMELINE_PATH, ".png")
+    # addresses under Datasette's base_url, where it is served under a prefix
+    links = {kind: str(datasette.urls.path(query.link(TIMELINE_PATH, suffix))) for kind, suffix in _SUFFIXES}
     if fmt == "json":
         return Response.json({"ok": True, "directions": data, "links": links})
     extra = {"directions": data, "links": links, "query": query}
@@ -283,7 +286,7 @@ async def _row_extras(datasette: Any, database: str, table: str, pks: str) -> di
                 {
                     "label": f"Every tariff layer {row['imposing']} applied to goods from {row['target']} on "
                     f"{row['effective_date']}",
-                    "href": query.link(RATE_PATH),
+                    "href": datasette.urls.path(query.link(RATE_PATH)),
                 },
                 {
                     "label": "The products of this event",
