@@ -1,12 +1,15 @@
 """Charts of tariff timelines (needs the optional extra ``policydata[plot]``, i.e. matplotlib).
 
-The chart is drawn on a matplotlib ``Figure`` without pyplot, so it uses no global state and no
-display: it works the same in a script, a test or a notebook.
+Drawing only: every series comes from :func:`policydata.tariffs.rate_timeline` (and
+:func:`policydata.tariffs.step_values`). The chart is drawn on a matplotlib ``Figure`` without
+pyplot, so it uses no global state and no display: it works the same in a script, a test or a
+notebook.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +17,16 @@ from typing import TYPE_CHECKING
 
 from policydata.errors import InvalidArgumentError
 from policydata.io import require
-from policydata.tariffs import GENERIC_QUERY, TIMELINE_COLUMNS, TOTAL, TOTAL_WITH_MAY_APPLY
+from policydata.tariffs import (
+    GENERIC_QUERY,
+    MEAN,
+    MEAN_UPPER,
+    SHARE,
+    TIMELINE_COLUMNS,
+    TOTAL,
+    TOTAL_UPPER,
+    step_values,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,6 +35,10 @@ if TYPE_CHECKING:
 
 #: colours per direction, picked to stay apart for readers with red-green colour blindness
 COLOURS = ("#c0392b", "#1f5fa8", "#6a3d9a", "#b15928", "#33a02c")
+#: the schedule's average and its share of lines covered
+GREY = "#555555"
+AVERAGE_LABEL = "simple average over tariff lines (unweighted)"
+SHARE_LABEL = "share of tariff lines with an additional duty (right axis)"
 
 
 @dataclass(frozen=True)
@@ -32,59 +48,37 @@ class _Step:
     causes: str
 
 
-def _steps(rows: pd.DataFrame) -> list[_Step]:
-    rows = rows.sort_values("start")
-    columns = zip(rows["start"].tolist(), rows["rate_pct"].tolist(), rows["changed_by"].tolist(), strict=True)
-    return [_Step(start.date(), float(rate), str(causes or "")) for start, rate, causes in columns]
+def _steps(frame: pd.DataFrame, series: str) -> list[_Step]:
+    return [_Step(a, v, c) for a, _, v, c in step_values(frame, series)]
 
 
-def _top_listed(frame: pd.DataFrame, total: list[_Step], end: dt.date) -> list[_Step]:
-    """The total plus the highest layer that may apply (e.g. the rate on the most heavily hit list).
-
-    A duty that may apply in place of every other one (``instead``) is an alternative to that sum.
-    """
-    layers = frame[~frame["series"].isin([TOTAL, TOTAL_WITH_MAY_APPLY])]
-    maybe = layers[layers["status"] == "may apply"]
-    bounds = sorted(
-        {s.start for s in total} | {d.date() for d in maybe["start"]} | {d.date() for d in maybe["end"]}
-    )
-    out: list[_Step] = []
-    for day in bounds:
-        if day >= end:
-            break
-        base = next((s.value for s in reversed(total) if s.start <= day), 0.0)
-        active = maybe[(maybe["start"].dt.date <= day) & (maybe["end"].dt.date > day)]
-        alone = active["instead"].fillna(False).astype(bool)
-        top = float(active[~alone]["rate_pct"].max()) if (~alone).any() else 0.0
-        alternative = float(active[alone]["rate_pct"].max()) if alone.any() else 0.0
-        moved = maybe[(maybe["start"].dt.date == day) | (maybe["end"].dt.date == day)]
-        here = next((s.causes for s in total if s.start == day), "")
-        causes = "; ".join(sorted(set(moved["event_id"]) | {c for c in here.split("; ") if c}))
-        value = max(round(base + top, 6), alternative)
-        if out and out[-1].value == value:
-            continue
-        out.append(_Step(day, value, causes))
-    return out
+@dataclass(frozen=True)
+class _Change:
+    number: int
+    step: _Step
+    solid: bool
+    text: str
 
 
-def _label(frame: pd.DataFrame, step: _Step, solid: bool) -> str:
+@dataclass(frozen=True)
+class _Panel:
+    """What one direction's panel draws: a solid and a dashed line, and the numbered changes."""
+
+    frame: pd.DataFrame
+    colour: str
+    solid: list[_Step]
+    dashed: list[_Step] | None
+    labels: tuple[str, str]
+    changes: list[_Change]
+    share: list[_Step] | None
+    schedule: list[_Step] | None
+
+
+def _label(frame: pd.DataFrame, step: _Step) -> str:
     """What happened on a change day, in words short enough for the key."""
     imposing, target = str(frame["imposing"].iloc[0]), str(frame["target"].iloc[0])
-    layers = frame[~frame["series"].isin([TOTAL, TOTAL_WITH_MAY_APPLY])]
-    counted = ["applies"] if solid else ["applies", "may apply"]
-    day = layers["start"].dt.date == step.start
-    started = sorted(set(layers[day & layers["status"].isin(counted)]["event_id"]))
-    ended = sorted(set(layers[layers["end"].dt.date == step.start]["event_id"]) - set(started))
-    named = set(started) | set(ended)
-    others = [c for c in step.causes.split("; ") if c and c not in named]
-    parts = []
-    if started:
-        parts.append(_short(started, imposing, target))
-    if ended and not started:
-        parts.append("end of " + _short(ended, imposing, target))
-    if others:
-        parts.append(f"({_short(others, imposing, target)})")
-    return " ".join(parts) or _short(step.causes.split("; "), imposing, target)
+    names = [c for c in step.causes.split("; ") if c]
+    return _short(names, imposing, target) if names else "lines or lists changed"
 
 
 def _short(event_ids: Sequence[str], imposing: str, target: str) -> str:
@@ -109,30 +103,24 @@ def _num(day: dt.date) -> float:
 
 
 def _draw(
-    ax: Axes, series: list[_Step], end: dt.date, colour: str, label: str, *, dashed: bool = False
+    ax: Axes, series: list[_Step], end: dt.date, colour: str, label: str, *, style: str = "solid"
 ) -> None:
     import matplotlib.dates as mdates
 
     xs = mdates.date2num([s.start for s in series] + [end])  # type: ignore[no-untyped-call]
     ys = [s.value for s in series] + [series[-1].value]
+    widths = {"solid": 2.4, "dashed": 1.3, "thin": 1.1}
+    dashes = {"solid": "-", "dashed": (0, (4, 2)), "thin": (0, (1, 1.5))}
     ax.step(
         xs,
         ys,
         where="post",
         color=colour,
-        linewidth=1.3 if dashed else 2.4,
-        linestyle=(0, (4, 2)) if dashed else "-",
-        alpha=0.7 if dashed else 1.0,
+        linewidth=widths[style],
+        linestyle=dashes[style],
+        alpha=1.0 if style == "solid" else 0.75,
         label=label,
     )
-
-
-@dataclass(frozen=True)
-class _Change:
-    number: int
-    step: _Step
-    solid: bool
-    text: str
 
 
 def _mark(ax: Axes, changes: Sequence[_Change], colour: str, lo: float, hi: float) -> None:
@@ -189,14 +177,171 @@ def _busiest(days: Sequence[dt.date], first: dt.date, end: dt.date) -> tuple[dt.
     return lo, min(end, lo + span + dt.timedelta(days=90))
 
 
+def _changes(frame: pd.DataFrame, solid: list[_Step], dashed: list[_Step] | None) -> list[_Change]:
+    """Numbered changes: every change of the solid line, and those of the dashed line alone."""
+    solid_days = {s.start for s in solid[1:]}
+    raw = [(s, True) for s in solid[1:]]
+    raw += [(s, False) for s in (dashed or [])[1:] if s.start not in solid_days]
+    raw.sort(key=lambda c: (c[0].start, not c[1]))
+    return [_Change(i, s, solid, _label(frame, s)) for i, (s, solid) in enumerate(raw, start=1)]
+
+
+def _panel(frame: pd.DataFrame, k: int, schedule: pd.DataFrame | None) -> _Panel:
+    generic = str(frame["query"].iloc[0]) == GENERIC_QUERY
+    if generic:
+        solid, dashed = _steps(frame, MEAN), _steps(frame, MEAN_UPPER)
+        labels = (f"{AVERAGE_LABEL}, duty in every reading", "the same, highest reading")
+    else:
+        solid, dashed = _steps(frame, TOTAL), _steps(frame, TOTAL_UPPER)
+        labels = (f"{frame['query'].iloc[0]}: lowest duty (every reading)", "highest single reading")
+    upper: list[_Step] | None = dashed
+    if [s.value for s in dashed] == [s.value for s in solid]:
+        upper = None
+    share = _steps(frame, SHARE) if generic else None
+    avg = _steps(schedule, MEAN) if schedule is not None else None
+    colour = COLOURS[k % len(COLOURS)]
+    return _Panel(frame, colour, solid, upper, labels, _changes(frame, solid, upper), share, avg)
+
+
+def _check(timelines: Sequence[pd.DataFrame]) -> None:
+    if not timelines:
+        raise InvalidArgumentError("No timeline to draw.", hint="Pass frames returned by rate_timeline.")
+    for frame in timelines:
+        missing = [c for c in TIMELINE_COLUMNS if c not in frame.columns]
+        if missing or frame.empty:
+            raise InvalidArgumentError(
+                "A frame to draw is not a rate timeline (empty, or missing columns "
+                f"{', '.join(missing) or 'none'}).",
+                hint="Pass frames returned by policydata.tariffs.rate_timeline.",
+            )
+
+
+def _format_axis(ax: Axes, first: dt.date, end: dt.date) -> None:
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}%"))
+    ax.grid(axis="y", color="#e3e3e3", linewidth=0.8)
+    ax.spines[["top", "right"]].set_visible(False)
+    if (end - first).days > 3 * 366:
+        ax.xaxis.set_major_locator(mdates.YearLocator())  # type: ignore[no-untyped-call]
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))  # type: ignore[no-untyped-call]
+    else:
+        locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+
+
+def _lines(view: Axes, p: _Panel, end: dt.date, ylim: float, lo: float, hi: float) -> None:
+    if p.schedule is not None:
+        _draw(view, p.schedule, end, GREY, f"every tariff line: {AVERAGE_LABEL}", style="thin")
+    if p.dashed is not None:
+        _draw(view, p.dashed, end, p.colour, p.labels[1], style="dashed")
+    _draw(view, p.solid, end, p.colour, p.labels[0])
+    view.set_ylim(0, ylim)
+    view.set_xlim(lo, hi)
+
+
+def _share_axis(ax: Axes, p: _Panel, end: dt.date) -> None:
+    """The share of lines covered, on a right-hand axis from 0 to 100%."""
+    if p.share is None:
+        return
+    right = ax.twinx()
+    _draw(right, p.share, end, GREY, SHARE_LABEL, style="thin")
+    right.set_ylim(0, 118)
+    right.set_ylabel("share of tariff lines covered", fontsize=8, color=GREY)
+    right.tick_params(axis="y", labelsize=8, colors=GREY)
+    right.spines[["top"]].set_visible(False)
+    right.legend(loc="upper right", frameon=False, fontsize=8)
+
+
+def _regimes(ax: Axes, frame: pd.DataFrame, ylim: float) -> None:
+    """Where the lines counted change kind (from the lists' snapshots to an encoded schedule)."""
+    regimes = frame.attrs.get("regimes", [])
+    if len(regimes) < 2:
+        return
+    for (_, _, before), (start, _, after) in itertools.pairwise(regimes):
+        x = _num(dt.date.fromisoformat(start))
+        ax.axvline(x, color="#999999", linewidth=0.8, linestyle=(0, (2, 2)))
+        ax.text(x, ylim * 0.6, f"◂ {_clip(before, 40)} ", fontsize=7, color=GREY, va="top", ha="right")
+        ax.text(x, ylim * 0.55, f" {_clip(after, 40)} ▸", fontsize=7, color=GREY, va="top")
+
+
+def _key(key: Axes, p: _Panel, rows: int) -> None:
+    key.set_axis_off()
+    if not p.changes:
+        key.text(0, 1, "no change in the window", va="top", fontsize=8)
+    for i, c in enumerate(p.changes):
+        col, row = divmod(i, rows)
+        key.text(
+            col / 3,
+            1 - row / rows,
+            f"{c.number:>2}  {c.step.start:%Y-%m-%d}  {c.step.value:>6.4g}%  {_clip(c.text, 38)}",
+            va="top",
+            ha="left",
+            fontsize=7.5,
+            family="monospace",
+            color=p.colour if c.solid else "#444444",
+        )
+
+
+def _direction(
+    fig: Figure,
+    grid: object,
+    k: int,
+    p: _Panel,
+    span: tuple[dt.date, dt.date, float],
+    zoom: tuple[dt.date, dt.date] | None,
+    shared: Axes | None,
+) -> Axes:
+    first, end, ylim = span
+    ax = fig.add_subplot(grid[2 * k, 0], sharex=shared)  # type: ignore[index]
+    views = [(ax, _num(first), _num(end))]
+    if zoom:
+        zx = fig.add_subplot(grid[2 * k, 1], sharey=ax)  # type: ignore[index]
+        views.append((zx, _num(zoom[0]), _num(zoom[1])))
+        ax.axvspan(_num(zoom[0]), _num(zoom[1]), color="#000000", alpha=0.05, linewidth=0)
+        zx.set_title(f"detail, {zoom[0]:%b %Y} to {zoom[1]:%b %Y}", loc="left", fontsize=10, color=GREY)
+    for view, lo, hi in views:
+        _lines(view, p, end, ylim, lo, hi)
+        _format_axis(
+            view,
+            first if view is ax else zoom[0] if zoom else first,
+            end if view is ax else zoom[1] if zoom else end,
+        )
+    _mark(
+        ax,
+        [c for c in p.changes if not (zoom and zoom[0] <= c.step.start < zoom[1])],
+        p.colour,
+        _num(first),
+        _num(end),
+    )
+    if zoom:
+        _mark(views[1][0], p.changes, p.colour, _num(zoom[0]), _num(zoom[1]))
+    _regimes(ax, p.frame, ylim)
+    imposing, target = str(p.frame["imposing"].iloc[0]), str(p.frame["target"].iloc[0])
+    ax.set_title(f"{imposing} tariffs on goods from {target}", loc="left", fontsize=13, fontweight="bold")
+    ax.set_ylabel("additional tariff, % ad valorem")
+    ax.legend(loc="upper left", frameon=False, fontsize=9)
+    _share_axis(ax, p, end)
+    return ax
+
+
 def plot_timelines(
     timelines: Sequence[pd.DataFrame],
     path: str | Path | None = None,
     *,
+    schedules: Sequence[pd.DataFrame] | None = None,
     title: str | None = None,
     dpi: int = 150,
 ) -> Figure:
     """Draw rate timelines as step charts, one panel per direction, with the changes numbered.
+
+    A timeline of every tariff line (:func:`~policydata.tariffs.rate_timeline` without a product)
+    is drawn as the simple, unweighted average over the lines (duty in every reading, solid; in the
+    highest reading, dashed) with the share of lines covered on a right-hand axis; a product's
+    timeline as its lowest and highest duty, with the schedule's average beside it when
+    ``schedules`` gives it.
 
     Parameters
     ----------
@@ -206,8 +351,10 @@ def plot_timelines(
     path
         Where to save the chart (the format follows the suffix, e.g. ``.png`` or ``.svg``); None to
         only return the figure.
+    schedules
+        Optional timelines of every line, one per direction in the same order, drawn in grey.
     title
-        The chart's title; a default names the directions and the window.
+        The chart's title; a default names the window.
     dpi
         Resolution of raster output.
 
@@ -224,130 +371,31 @@ def plot_timelines(
     --------
     >>> from policydata.tariffs import rate_timeline
     >>> from policydata.plot import plot_timelines
-    >>> fig = plot_timelines([rate_timeline("USA", "CHN", "2018-01-01", "2018-12-31")])
+    >>> fig = plot_timelines([rate_timeline("USA", "CHN", "2018-01-01", "2018-12-31", hs_code="42022190")])
     >>> fig.axes[0].get_title(loc="left")
     'USA tariffs on goods from CHN'
     """
     require("matplotlib", "plot", "Drawing a chart")
-    import matplotlib.dates as mdates
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
 
-    if not timelines:
-        raise InvalidArgumentError("No timeline to draw.", hint="Pass frames returned by rate_timeline.")
-    for frame in timelines:
-        missing = [c for c in TIMELINE_COLUMNS if c not in frame.columns]
-        if missing or frame.empty:
-            raise InvalidArgumentError(
-                "A frame to draw is not a rate timeline (empty, or missing columns "
-                f"{', '.join(missing) or 'none'}).",
-                hint="Pass frames returned by policydata.tariffs.rate_timeline.",
-            )
+    _check(timelines)
     first = min(f["start"].min() for f in timelines).date()
     end = max(f["end"].max() for f in timelines).date()
-
-    # the lines and their numbered changes, per direction
-    panels: list[
-        tuple[pd.DataFrame, str, list[_Step], list[_Step] | None, tuple[str, str], list[_Change]]
-    ] = []
-    for k, frame in enumerate(timelines):
-        total = _steps(frame[frame["series"] == TOTAL])
-        query = str(frame["query"].iloc[0])
-        # the dashed line adds the single highest layer that may apply: summing them all would add up
-        # product lists that exclude each other, which no product pays
-        upper = _top_listed(frame, total, end)
-        what = "on all goods" if query == GENERIC_QUERY else f"on {query}: layers that apply"
-        labels = (what, "with the highest layer that may apply")
-        has_upper = [s.value for s in upper] != [s.value for s in total]
-        solid_days = {s.start for s in total if s.causes}
-        raw = [(s, True) for s in total if s.causes]
-        # a change both lines share is numbered once, on the solid line
-        raw += [(s, False) for s in (upper if has_upper else []) if s.causes and s.start not in solid_days]
-        raw.sort(key=lambda c: (c[0].start, not c[1]))
-        changes = [_Change(i, s, solid, _label(frame, s, solid)) for i, (s, solid) in enumerate(raw, start=1)]
-        panels.append(
-            (frame, COLOURS[k % len(COLOURS)], total, upper if has_upper else None, labels, changes)
-        )
-    zoom = _busiest([c.step.start for p in panels for c in p[5]], first, end)
-    top = max(max(s.value for s in (p[3] or []) + p[2]) for p in panels)
+    panels = [_panel(f, k, schedules[k] if schedules else None) for k, f in enumerate(timelines)]
+    zoom = _busiest([c.step.start for p in panels for c in p.changes], first, end)
+    top = max(max(s.value for s in (p.dashed or []) + p.solid + (p.schedule or [])) for p in panels)
     ylim = max(top, 10.0) * 1.18
-
-    n = len(panels)
-    key_rows = [max(2, -(-len(p[5]) // 3)) for p in panels]
+    key_rows = [max(2, -(-len(p.changes) // 3)) for p in panels]
     heights = [h for rows in key_rows for h in (4.0, 0.2 + 0.16 * rows)]
     fig = Figure(figsize=(15 if zoom else 12, sum(heights) + 1.0), layout="constrained")
     grid = fig.add_gridspec(
-        2 * n, 2 if zoom else 1, height_ratios=heights, width_ratios=[3, 2] if zoom else [1]
+        2 * len(panels), 2 if zoom else 1, height_ratios=heights, width_ratios=[3, 2] if zoom else [1]
     )
-    main_axes: list[Axes] = []
-    for k, (frame, colour, total, dashed_line, labels, changes) in enumerate(panels):
-        imposing, target = str(frame["imposing"].iloc[0]), str(frame["target"].iloc[0])
-        ax = fig.add_subplot(grid[2 * k, 0], sharex=main_axes[0] if main_axes else None)
-        main_axes.append(ax)
-        views = [(ax, _num(first), _num(end))]
-        if zoom:
-            zx = fig.add_subplot(grid[2 * k, 1], sharey=ax)
-            views.append((zx, _num(zoom[0]), _num(zoom[1])))
-            ax.axvspan(_num(zoom[0]), _num(zoom[1]), color="#000000", alpha=0.05, linewidth=0)
-            ax.text(
-                _num(zoom[1]), ylim * 0.97, "detail ▸ ", ha="right", va="top", fontsize=8, color="#555555"
-            )
-        for view, lo, hi in views:
-            if dashed_line is not None:
-                _draw(view, dashed_line, end, colour, labels[1], dashed=True)
-            _draw(view, total, end, colour, labels[0])
-            view.set_ylim(0, ylim)
-            view.set_xlim(lo, hi)
-            view.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}%"))
-            view.grid(axis="y", color="#e3e3e3", linewidth=0.8)
-            view.spines[["top", "right"]].set_visible(False)
-        # numbers go where they can be told apart: in the detail panel when there is one
-        if zoom:
-            _mark(
-                ax,
-                [c for c in changes if not zoom[0] <= c.step.start < zoom[1]],
-                colour,
-                _num(first),
-                _num(end),
-            )
-            zx = views[1][0]
-            _mark(zx, changes, colour, _num(zoom[0]), _num(zoom[1]))
-            locator = mdates.AutoDateLocator(maxticks=8)  # type: ignore[no-untyped-call]
-            zx.xaxis.set_major_locator(locator)
-            zx.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-            zx.set_title(
-                f"detail, {zoom[0]:%b %Y} to {zoom[1]:%b %Y}", loc="left", fontsize=10, color="#555555"
-            )
-        else:
-            _mark(ax, changes, colour, _num(first), _num(end))
-        ax.set_title(f"{imposing} tariffs on goods from {target}", loc="left", fontsize=13, fontweight="bold")
-        ax.set_ylabel("additional tariff, % ad valorem")
-        ax.legend(loc="upper left", frameon=False, fontsize=9)
-        if (end - first).days > 3 * 366:
-            ax.xaxis.set_major_locator(mdates.YearLocator())  # type: ignore[no-untyped-call]
-            ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))  # type: ignore[no-untyped-call]
-        else:
-            locator = mdates.AutoDateLocator()  # type: ignore[no-untyped-call]
-            ax.xaxis.set_major_locator(locator)
-            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-        # the key: one entry per numbered change, in three columns
-        key = fig.add_subplot(grid[2 * k + 1, :])
-        key.set_axis_off()
-        if not changes:
-            key.text(0, 1, "no change in the window", va="top", fontsize=8)
-        rows = key_rows[k]
-        for i, c in enumerate(changes):
-            col, row = divmod(i, rows)
-            key.text(
-                col / 3,
-                1 - row / rows,
-                f"{c.number:>2}  {c.step.start:%Y-%m-%d}  {c.step.value:>5g}%  {_clip(c.text, 40)}",
-                va="top",
-                ha="left",
-                fontsize=7.5,
-                family="monospace",
-                color=colour if c.solid else "#444444",
-            )
+    shared: Axes | None = None
+    for k, p in enumerate(panels):
+        ax = _direction(fig, grid, k, p, (first, end, ylim), zoom, shared)
+        shared = shared or ax
+        _key(fig.add_subplot(grid[2 * k + 1, :]), p, key_rows[k])
     version = timelines[0].attrs.get("version", "")
     fig.suptitle(
         title or f"Additional tariffs, {first:%Y-%m-%d} to {end - dt.timedelta(days=1):%Y-%m-%d}",
@@ -355,8 +403,10 @@ def plot_timelines(
         fontweight="bold",
     )
     note = (
-        "Statutory additional ad valorem rates on top of ordinary duties, not trade-weighted. Numbered: each "
-        "change of a line and the events that caused it (coloured: solid line; grey: dashed line only)."
+        "Statutory additional ad valorem rates on top of ordinary (MFN) duties. Averages are simple, "
+        "unweighted "
+        "averages over tariff lines: trade weights are not in the data. Numbered: each change of a line "
+        "(coloured: solid line; grey: dashed line only) and the events that caused it."
     )
     fig.supxlabel(
         note + (f" Data: policydata release {version}." if version else ""), fontsize=8, x=0.01, ha="left"

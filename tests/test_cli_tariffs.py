@@ -1,4 +1,5 @@
-"""The ``rate`` and ``timeline`` commands and the chart, on the synthetic release of test_tariffs."""
+"""The ``rate``, ``timeline`` and ``panel`` commands and the chart, on the synthetic release of
+``_tariffs_support`` (ids say TEST, dates are in 2097-2099)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_tariffs import write_sources
+from _tariffs_support import write_sources
 
 from policydata import cli, settings
 from policydata.errors import MissingDependencyError
@@ -25,6 +26,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = build_release(root / "sources", root / "releases", "2099.1.0", dt.date(2099, 12, 31))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(settings.ENV_RELEASE_DIR, str(path))
+        mp.setenv(settings.ENV_CACHE_DIR, str(root / "cache"))
         yield path
 
 
@@ -45,23 +47,46 @@ def test_rate_json_equals_library(
     release: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out = run(
-        monkeypatch, capsys, "rate", "USA", "CHN", "--hs", "870380", "--on", "2099-03-15", "--format", "json"
+        monkeypatch, capsys, "rate", "USA", "CHN", "--hs", "848640", "--on", "2099-04-15", "--format", "json"
     )
     assert code == 0
-    assert json.loads(out) == rate_stack("USA", "CHN", "2099-03-15", hs_code="870380").to_dict()
+    assert json.loads(out) == rate_stack("USA", "CHN", "2099-04-15", hs_code="848640").to_dict()
 
 
 def test_rate_text(
     release: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out = run(monkeypatch, capsys, "rate", "USA", "CHN", "--hs", "870380", "--on", "2099-03-15")
+    code, out = run(monkeypatch, capsys, "rate", "USA", "CHN", "--hs", "848640", "--on", "2099-04-15")
     assert code == 0
     lines = out.splitlines()
-    d_line = next(line for line in lines if "USA-CHN-2099-TEST-D" in line)
-    assert d_line.split()[:2] == ["50%", "applies"]
-    assert any("USA-CHN-2099-TEST-A2" in line and "excluded" in line for line in lines)
-    assert lines[-1].startswith("total additional tariff: 50%")
-    assert "65%" in lines[-1]
+    assert "2 lines; the answer differs between them:" in lines
+    assert any(line.split() == ["30%", "8486400030"] for line in lines)
+    fent = next(line for line in lines if "USA-CHN-2099-TEST-FENT" in line)
+    assert fent.split()[:2] == ["20%", "applies"]
+    assert any(line.startswith("additional tariff: 30% to 55%") for line in lines)
+    assert "general (MFN) rate: Free; total 30% to 55%" in lines
+
+
+def test_rate_exporter_and_alternatives(
+    release: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = run(
+        monkeypatch,
+        capsys,
+        "rate",
+        "EUN",
+        "CHN",
+        "--hs",
+        "87038010",
+        "--on",
+        "2099-10-15",
+        "--exporter",
+        "beta",
+    )
+    assert code == 0
+    assert "additional tariff: 105.3% to 120.3%" in out
+    code, out = run(monkeypatch, capsys, "rate", "USA", "CHN", "--hs", "95030000", "--on", "2099-06-15")
+    assert "instead, for postal shipments: 60% (USA-CHN-2099-TEST-POSTAL)" in out
 
 
 @pytest.mark.parametrize(
@@ -71,8 +96,9 @@ def test_rate_text(
         ("rate", "USA", "CHN", "--on", "2099-02-30"),
         ("rate", "USA", "ZZZ"),
         ("timeline", "USA", "CHN", "--from", "2099-05-01", "--to", "2099-01-01"),
+        ("rate", "EUN", "CHN", "--exporter", "Gamma", "--hs", "87038010"),
     ],
-    ids=["bad-hs", "bad-date", "bad-jurisdiction", "reversed-window"],
+    ids=["bad-hs", "bad-date", "bad-jurisdiction", "reversed-window", "unknown-exporter"],
 )
 def test_bad_input_exits_2(
     release: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
@@ -92,6 +118,7 @@ def test_timeline_text_both_directions(
     assert "USA on CHN" in out
     assert "CHN on USA" in out
     assert "CHN-USA-2099-TEST-L" in out
+    assert "average" in out
 
 
 def test_timeline_csv_equals_library(
@@ -102,9 +129,21 @@ def test_timeline_csv_equals_library(
     import pandas as pd
 
     code, out = run(
-        monkeypatch, capsys, "timeline", "USA", "CHN", "--one-way", "--hs", "950300",
-        "--from", "2099-01-01", "--to", "2099-12-31", "--format", "csv",
-    )  # fmt: skip
+        monkeypatch,
+        capsys,
+        "timeline",
+        "USA",
+        "CHN",
+        "--one-way",
+        "--hs",
+        "950300",
+        "--from",
+        "2099-01-01",
+        "--to",
+        "2099-12-31",
+        "--format",
+        "csv",
+    )
     assert code == 0
     got = pd.read_csv(io.StringIO(out), parse_dates=["start", "end"])
     want = rate_timeline("USA", "CHN", "2099-01-01", "2099-12-31", hs_code="950300")
@@ -135,9 +174,19 @@ def test_timeline_plot(
     target = tmp_path / "chart.png"
     extra = ["--hs", hs] if hs else []
     code, _ = run(
-        monkeypatch, capsys, "timeline", "USA", "CHN", "--from", "2099-01-01", "--to", "2099-12-31",
-        "--plot", str(target), *extra,
-    )  # fmt: skip
+        monkeypatch,
+        capsys,
+        "timeline",
+        "USA",
+        "CHN",
+        "--from",
+        "2099-01-01",
+        "--to",
+        "2099-12-31",
+        "--plot",
+        str(target),
+        *extra,
+    )
     assert code == 0
     _check_png(target)
     assert [p.name for p in tmp_path.iterdir()] == ["chart.png"]
@@ -147,19 +196,32 @@ def test_plot_numbers_every_change(release: Path) -> None:
     from policydata.plot import plot_timelines
 
     frames = [
-        rate_timeline("USA", "CHN", "2099-01-01", "2099-12-31", hs_code="950300"),
+        rate_timeline("EUN", "CHN", "2099-01-01", "2099-12-31", hs_code="950300"),
         rate_timeline("CHN", "USA", "2099-01-01", "2099-12-31", hs_code="950300"),
     ]
     fig = plot_timelines(frames)
     titles = {ax.get_title(loc="left"): ax for ax in fig.axes}
-    us, cn = titles["USA tariffs on goods from CHN"], titles["CHN tariffs on goods from USA"]
-    # US: 6 changes of the total that applies, plus 2099-02-15 (TEST-C) on the dashed line only
-    assert [t.get_text() for t in us.texts if t.get_text().isdigit()] == [str(i) for i in range(1, 8)]
+    eu, cn = titles["EUN tariffs on goods from CHN"], titles["CHN tariffs on goods from USA"]
+    # EU: 6 changes of the lowest duty, plus 2099-02-15 (TEST-C) on the dashed line only
+    assert [t.get_text() for t in eu.texts if t.get_text().isdigit()] == [str(i) for i in range(1, 8)]
     # CN: TEST-L on and off, TEST-M, TEST-Q displacing it, TEST-Q's end
     assert [t.get_text() for t in cn.texts if t.get_text().isdigit()] == [str(i) for i in range(1, 6)]
     key = [t.get_text() for ax in fig.axes if not ax.axison for t in ax.texts]
     assert len(key) == 12
     assert any(line.split()[:3] == ["3", "2099-02-15", "50%"] and "TEST-C" in line for line in key)
+
+
+def test_plot_schedule_average_and_share(release: Path, tmp_path: Path) -> None:
+    """Every line of the schedule: the unweighted average and the share of lines covered, labelled."""
+    from policydata.plot import AVERAGE_LABEL, SHARE_LABEL, plot_timelines
+
+    frames = [rate_timeline("USA", "CHN", "2098-01-01", "2099-12-31")]
+    fig = plot_timelines(frames, tmp_path / "schedule.png")
+    _check_png(tmp_path / "schedule.png")
+    labels = [line.get_label() for ax in fig.axes for line in ax.get_lines()]
+    assert any(AVERAGE_LABEL in label for label in labels)
+    assert SHARE_LABEL in labels
+    assert "unweighted" in AVERAGE_LABEL
 
 
 def test_plot_without_matplotlib_names_the_extra(release: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -171,3 +233,42 @@ def test_plot_without_matplotlib_names_the_extra(release: Path, monkeypatch: pyt
         plot_timelines([frame])
     assert info.value.code == "missing-dependency"
     assert info.value.extra == "plot"
+
+
+def test_panel_command_writes_parquet(
+    release: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import duckdb
+    import polars as pl
+
+    from policydata.tariffs import PANEL_COLUMNS, tariff_panel
+
+    target = tmp_path / "panel.parquet"
+    code, out = run(
+        monkeypatch,
+        capsys,
+        "panel",
+        "USA",
+        "CHN",
+        "--from",
+        "2098-01-01",
+        "--to",
+        "2099-12-31",
+        "-o",
+        str(target),
+    )
+    assert code == 0
+    assert out.startswith(f"wrote {target}")
+    frame = pl.read_parquet(target)
+    assert tuple(frame.columns) == PANEL_COLUMNS
+    # both directions where lists exist: the synthetic China has no product lists, so no known line
+    assert set(frame["imposing"]) == {"USA"}
+    want = tariff_panel("USA", "CHN", "2098-01-01", "2099-12-31")
+    assert frame.height == want.num_rows
+    row = duckdb.sql(
+        "SELECT additional_pct, additional_upper_pct, "
+        f"list_contains(applies, 'USA-CHN-2099-TEST-FENT') AS fent "
+        f"FROM '{target}' WHERE line = '8486400090' AND valid_from <= DATE '2099-04-15' "
+        f"AND DATE '2099-04-15' < valid_to"
+    ).fetchall()
+    assert row == [(55.0, 55.0, True)]

@@ -1,178 +1,24 @@
-"""Rate stacks, timelines and the panel on a small synthetic release (every id says TEST, every date
-is in 2099: none of these records is a fact about real tariffs).
-
-The fixture, US on China (all rates additional, percent ad valorem):
-
-* TEST-A    all goods 10% from 01-10; replaced by TEST-A2 (20%) from 03-01, which is suspended at
-  0% by TEST-A-SUSP from 05-01 to 07-01 and restored at 20% by TEST-A3 from 07-01.
-* TEST-X    excludes 8703 (heading) from the TEST-A layer from 02-01 to 06-01.
-* TEST-B    listed (encoded: 8541, 950300) 25% from 01-20, ended 04-01.
-* TEST-C    listed, list not encoded, 15% from 02-15: may apply to anything.
-* TEST-D    listed (encoded: 870380) 50% from 03-10: a query of 8703 matches only partly.
-* TEST-N    all goods 100%, never in force.
-* TEST-R    a ruling (no rate) on 07-01.
-
-China on the US:
-
-* TEST-K    listed (encoded: 1201) 25% from 01-10, replaced by TEST-K2 at 10% from 04-01 to 08-01
-  (a suspension), then TEST-K3 at 25% again.
-* TEST-L    all goods 15% from 02-01, ended 03-01.
-* TEST-O    overrides the earlier countermeasures on 120110 (encoded) at 5% from 09-01; 120190 keeps
-  TEST-K3's 25%.
-* TEST-M    all goods 5% from 09-15.
-* TEST-Q    applies instead of every other duty to 950300 (encoded) at 40%, 10-01 to 11-01.
-* TEST-P    applies instead of every other duty to listed goods (list not encoded) at 60% from 10-01:
-  an alternative for every product.
-"""
+"""Rate stacks, timelines and the panel on the synthetic release of ``_tariffs_support`` (every id says
+TEST, every date is in 2097-2099: none of these records is a fact about real tariffs). Each expected
+value is worked out by hand from the fixture's description."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _tariffs_support import CN, EU, SECTOR, US, write_sources
+from test_tariffs_engine import agree, days_of
 
 from policydata import settings
-from policydata.catalog import TABLE_NAMES, table
 from policydata.errors import InvalidArgumentError
 from policydata.publish.build import build_release
-from policydata.schemas.model import field_specs
-from policydata.tariffs import rate_panel, rate_stack, rate_timeline
+from policydata.tariffs import rate_stack, rate_timeline, tariff_panel, timeline_rows
 
 D = dt.date
-SOURCE = "test-2099-synthetic"
-
-
-def _event(event_id: str, **values: Any) -> dict[str, Any]:
-    imposing, target = event_id.split("-")[:2]
-    row = {
-        "event_id": event_id,
-        "imposing": imposing,
-        "target": target,
-        "title": f"Synthetic test event {event_id}",
-        "authority": "us-section-301" if imposing == "USA" else "cn-countermeasure",
-        "legal_basis": "Synthetic test record",
-        "action": "impose",
-        "combines": "stacks",
-        "retroactive": "false",
-        "coverage": "listed-products",
-        "products_encoded": "true",
-        "product_scope": "Synthetic test scope",
-        "status": "in-force",
-    }
-    row.update({k: str(v).lower() if isinstance(v, bool) else v for k, v in values.items()})
-    return row
-
-
-EVENTS = [
-    _event("USA-CHN-2099-TEST-A", coverage="all-goods", products_encoded=False, rate_pct=10,
-           effective_date="2099-01-10", end_date="2099-03-01", status="superseded"),
-    _event("USA-CHN-2099-TEST-A2", action="increase", combines="replaces",
-           amends_event_id="USA-CHN-2099-TEST-A", coverage="all-goods", products_encoded=False,
-           rate_pct=20, effective_date="2099-03-01",
-           end_date="2099-05-01", status="superseded"),
-    _event("USA-CHN-2099-TEST-A-SUSP", action="suspend", combines="replaces",
-           amends_event_id="USA-CHN-2099-TEST-A2", coverage="all-goods", products_encoded=False, rate_pct=0,
-           effective_date="2099-05-01", end_date="2099-07-01", status="superseded"),
-    _event("USA-CHN-2099-TEST-A3", action="increase", combines="replaces",
-           amends_event_id="USA-CHN-2099-TEST-A-SUSP", coverage="all-goods", products_encoded=False,
-           rate_pct=20, effective_date="2099-07-01"),
-    _event("USA-CHN-2099-TEST-X", action="exclude", combines="excludes",
-           amends_event_id="USA-CHN-2099-TEST-A", effective_date="2099-02-01", end_date="2099-06-01",
-           status="ended"),
-    _event("USA-CHN-2099-TEST-B", rate_pct=25, effective_date="2099-01-20", end_date="2099-04-01",
-           status="ended"),
-    _event("USA-CHN-2099-TEST-C", rate_pct=15, products_encoded=False, effective_date="2099-02-15"),
-    _event("USA-CHN-2099-TEST-D", rate_pct=50, effective_date="2099-03-10"),
-    _event("USA-CHN-2099-TEST-N", coverage="all-goods", products_encoded=False, rate_pct=100,
-           status="never-in-force"),
-    _event("USA-CHN-2099-TEST-R", authority="court", action="ruling", combines="none",
-           coverage="not-applicable", products_encoded=False, effective_date="2099-07-01"),
-    _event("CHN-USA-2099-TEST-K", rate_pct=25, effective_date="2099-01-10", end_date="2099-04-01",
-           status="superseded"),
-    _event("CHN-USA-2099-TEST-K2", action="suspend", combines="replaces",
-           amends_event_id="CHN-USA-2099-TEST-K", rate_pct=10, effective_date="2099-04-01",
-           end_date="2099-08-01", status="superseded"),
-    _event("CHN-USA-2099-TEST-K3", action="increase", combines="replaces",
-           amends_event_id="CHN-USA-2099-TEST-K2", rate_pct=25, effective_date="2099-08-01"),
-    _event("CHN-USA-2099-TEST-L", coverage="all-goods", products_encoded=False, rate_pct=15,
-           effective_date="2099-02-01", end_date="2099-03-01", status="ended"),
-    _event("CHN-USA-2099-TEST-O", action="decrease", combines="overrides",
-           amends_event_id="CHN-USA-2099-TEST-K3", rate_pct=5, effective_date="2099-09-01"),
-    _event("CHN-USA-2099-TEST-M", coverage="all-goods", products_encoded=False, rate_pct=5,
-           effective_date="2099-09-15"),
-    _event("CHN-USA-2099-TEST-Q", combines="instead", rate_pct=40, effective_date="2099-10-01",
-           end_date="2099-11-01", status="ended"),
-    _event("CHN-USA-2099-TEST-P", combines="instead", products_encoded=False, rate_pct=60,
-           effective_date="2099-10-01"),
-]  # fmt: skip
-PRODUCTS = [
-    ("USA-CHN-2099-TEST-X", "8703"),
-    ("USA-CHN-2099-TEST-B", "8541"),
-    ("USA-CHN-2099-TEST-B", "950300"),
-    ("USA-CHN-2099-TEST-D", "870380"),
-    ("CHN-USA-2099-TEST-K", "1201"),
-    ("CHN-USA-2099-TEST-K2", "1201"),
-    ("CHN-USA-2099-TEST-K3", "1201"),
-    ("CHN-USA-2099-TEST-O", "120110"),
-    ("CHN-USA-2099-TEST-Q", "950300"),
-]
-SECTOR = "SEI-TEST"
-
-
-def _write(path: Path, name: str, rows: list[dict[str, Any]]) -> None:
-    names = [s.name for s in field_specs(table(name).model)]
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, names, restval="")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def write_sources(folder: Path) -> None:
-    """Every table of a valid synthetic source folder."""
-    folder.mkdir(parents=True, exist_ok=True)
-    products = [
-        {"event_id": e, "hs_code": c, "hs_edition": "HS2022", "description": "Synthetic test product"}
-        for e, c in PRODUCTS
-    ]
-    sector_codes = [
-        {"sector_id": SECTOR, "classification": "HS2022", "code": c, "match": "partial"}
-        for c in ("8541", "8542")
-    ]
-    citations = [{"table": "tariff_events", "record_id": e["event_id"], "source_id": SOURCE} for e in EVENTS]
-    citations += [
-        {"table": "tariff_event_products", "record_id": f"{e}|{c}", "source_id": SOURCE} for e, c in PRODUCTS
-    ]
-    citations += [{"table": "sectors", "record_id": SECTOR, "source_id": SOURCE}]
-    citations += [
-        {"table": "sector_codes", "record_id": f"{SECTOR}|HS2022|{r['code']}", "source_id": SOURCE}
-        for r in sector_codes
-    ]
-    source = {
-        "source_id": SOURCE,
-        "title": "Synthetic test source",
-        "publisher": "policydata tests",
-        "url": "https://example.org/synthetic",
-        "language": "en",
-        "kind": "research",
-        "checked": "true",
-    }
-    _write(folder / "sources.csv", "sources", [source])
-    _write(folder / "policies.csv", "policies", [])
-    _write(
-        folder / "sectors.csv", "sectors", [{"sector_id": SECTOR, "scheme": "SEI", "name_en": "Test sector"}]
-    )
-    _write(folder / "sector_codes.csv", "sector_codes", sector_codes)
-    _write(folder / "policy_sectors.csv", "policy_sectors", [])
-    _write(folder / "tariff_events.csv", "tariff_events", EVENTS)
-    _write(folder / "tariff_event_products.csv", "tariff_event_products", products)
-    _write(folder / "citations.csv", "citations", citations)
-    for name in TABLE_NAMES:  # the tables this synthetic release leaves empty
-        if not (folder / f"{name}.csv").exists():
-            _write(folder / f"{name}.csv", name, [])
 
 
 @pytest.fixture(scope="module")
@@ -182,6 +28,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = build_release(root / "sources", root / "releases", "2099.1.0", D(2099, 12, 31))
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(settings.ENV_RELEASE_DIR, str(path))
+        mp.setenv(settings.ENV_CACHE_DIR, str(root / "cache"))
         yield path
 
 
@@ -189,86 +36,305 @@ def _layers(stack: Any) -> dict[str, tuple[float, str]]:
     return {la.event_id: (la.rate_pct, la.status) for la in stack.layers}
 
 
-# (imposing, target, date, hs, sector, expected layers, total, total with may-apply)
+A, M, N, X = "applies", "may apply", "does not apply", "excluded"
+# (imposing, target, date, hs, sector, expected layers, additional sure, upper)
 CASES = [
-    ("USA", "CHN", "2099-01-05", "950300", None, {}, 0, 0),
-    ("USA", "CHN", "2099-01-25", "950300", None,
-     {"USA-CHN-2099-TEST-A": (10, "applies"), "USA-CHN-2099-TEST-B": (25, "applies")}, 35, 35),
-    ("USA", "CHN", "2099-02-20", "950300", None,
-     {"USA-CHN-2099-TEST-A": (10, "applies"), "USA-CHN-2099-TEST-B": (25, "applies"),
-      "USA-CHN-2099-TEST-C": (15, "may apply")}, 35, 50),
-    ("USA", "CHN", "2099-03-05", "950300", None,
-     {"USA-CHN-2099-TEST-A2": (20, "applies"), "USA-CHN-2099-TEST-B": (25, "applies"),
-      "USA-CHN-2099-TEST-C": (15, "may apply")}, 45, 60),
-    ("USA", "CHN", "2099-04-10", "950300", None,
-     {"USA-CHN-2099-TEST-A2": (20, "applies"), "USA-CHN-2099-TEST-C": (15, "may apply")}, 20, 35),
-    ("USA", "CHN", "2099-05-15", "950300", None,
-     {"USA-CHN-2099-TEST-A-SUSP": (0, "applies"), "USA-CHN-2099-TEST-C": (15, "may apply")}, 0, 15),
-    ("USA", "CHN", "2099-07-01", "950300", None,
-     {"USA-CHN-2099-TEST-A3": (20, "applies"), "USA-CHN-2099-TEST-C": (15, "may apply")}, 20, 35),
-    ("USA", "CHN", "2099-02-20", "870380", None,
-     {"USA-CHN-2099-TEST-A": (10, "excluded"), "USA-CHN-2099-TEST-C": (15, "may apply")}, 0, 15),
-    ("USA", "CHN", "2099-03-15", "870380", None,
-     {"USA-CHN-2099-TEST-A2": (20, "excluded"), "USA-CHN-2099-TEST-C": (15, "may apply"),
-      "USA-CHN-2099-TEST-D": (50, "applies")}, 50, 65),
-    ("USA", "CHN", "2099-03-15", "8703", None,
-     {"USA-CHN-2099-TEST-A2": (20, "excluded"), "USA-CHN-2099-TEST-C": (15, "may apply"),
-      "USA-CHN-2099-TEST-D": (50, "may apply")}, 0, 65),
-    ("USA", "CHN", "2099-06-01", "870380", None,
-     {"USA-CHN-2099-TEST-A-SUSP": (0, "applies"), "USA-CHN-2099-TEST-C": (15, "may apply"),
-      "USA-CHN-2099-TEST-D": (50, "applies")}, 50, 65),
-    ("USA", "CHN", "2099-03-15", None, None,
-     {"USA-CHN-2099-TEST-A2": (20, "applies"), "USA-CHN-2099-TEST-B": (25, "may apply"),
-      "USA-CHN-2099-TEST-C": (15, "may apply"), "USA-CHN-2099-TEST-D": (50, "may apply")}, 20, 110),
-    ("USA", "CHN", "2099-03-15", None, SECTOR,
-     {"USA-CHN-2099-TEST-A2": (20, "applies"), "USA-CHN-2099-TEST-B": (25, "may apply"),
-      "USA-CHN-2099-TEST-C": (15, "may apply")}, 20, 60),
-    ("CHN", "USA", "2099-02-10", "120190", None,
-     {"CHN-USA-2099-TEST-K": (25, "applies"), "CHN-USA-2099-TEST-L": (15, "applies")}, 40, 40),
-    ("CHN", "USA", "2099-03-01", "120190", None, {"CHN-USA-2099-TEST-K": (25, "applies")}, 25, 25),
-    ("CHN", "USA", "2099-05-01", "120190", None, {"CHN-USA-2099-TEST-K2": (10, "applies")}, 10, 10),
-    ("CHN", "USA", "2099-08-01", "120190", None, {"CHN-USA-2099-TEST-K3": (25, "applies")}, 25, 25),
+    # the 2097 list rows are carried through 2098 (HTS-2098 not encoded): a named line is covered
+    ("USA", "CHN", "2098-06-01", "42022190", None, {US + "301": (25, A)}, 25, 25),
+    # 4202.21.60 is on the list's next snapshot (2099) and not on the carried rows: unknown in 2098
+    ("USA", "CHN", "2098-06-01", "42022160", None, {US + "301": (25, M)}, 0, 25),
+    ("USA", "CHN", "2099-01-15", "42022160", None, {US + "301": (25, A)}, 25, 25),
+    # a Section 232 line (heading 7208) and the fentanyl duty stack
+    ("USA", "CHN", "2099-02-15", "72085100", None, {US + "FENT": (20, A), US + "STEEL": (25, A)}, 45, 45),
+    # ... and the reciprocal duty does not apply to it (EO 14257 s.3(b))
+    (
+        "USA",
+        "CHN",
+        "2099-04-15",
+        "72085100",
+        None,
+        {US + "FENT": (20, A), US + "STEEL": (25, A), US + "RECIP": (10, N)},
+        45,
+        45,
+    ),
+    # a derivative (described goods): 232 or the reciprocal duty, never both
+    (
+        "USA",
+        "CHN",
+        "2099-04-15",
+        "73089095",
+        None,
+        {US + "FENT": (20, A), US + "STEEL": (25, M), US + "RECIP": (10, M)},
+        30,
+        45,
+    ),
+    # electronics: taken out of the reciprocal duty by the exclusion of heading 8517
+    ("USA", "CHN", "2099-04-15", "85171300", None, {US + "FENT": (20, A), US + "RECIP": (10, X)}, 20, 20),
+    # an Annex II line: on the reciprocal duty's exception list
+    ("USA", "CHN", "2099-04-15", "22042100", None, {US + "FENT": (20, A), US + "RECIP": (10, N)}, 20, 20),
+    # an HTS8 line answered per statistical line: .0030 is excluded from TEST-301, .0090 is not
+    (
+        "USA",
+        "CHN",
+        "2099-04-15",
+        "84864000",
+        None,
+        {US + "FENT": (20, A), US + "301": (25, M), US + "RECIP": (10, A)},
+        30,
+        55,
+    ),
+    # an exclusion of described goods is noted, not counted
+    (
+        "USA",
+        "CHN",
+        "2099-04-15",
+        "42022190",
+        None,
+        {US + "FENT": (20, A), US + "301": (25, A), US + "RECIP": (10, A)},
+        55,
+        55,
+    ),
+    # the review heading takes the line out of the earlier list; the 232 derivative may apply
+    (
+        "USA",
+        "CHN",
+        "2099-03-15",
+        "87038000",
+        None,
+        {US + "301": (25, N), US + "REVIEW": (100, A), US + "FENT": (20, A), US + "STEEL": (25, M)},
+        120,
+        145,
+    ),
+    # the vehicle duty wins over the metal duty, and both keep the reciprocal duty off
+    (
+        "USA",
+        "CHN",
+        "2099-05-15",
+        "87038000",
+        None,
+        {
+            US + "301": (25, N),
+            US + "REVIEW": (100, A),
+            US + "FENT": (20, A),
+            US + "STEEL": (25, N),
+            US + "AUTOS": (25, A),
+            US + "RECIP": (10, N),
+        },
+        145,
+        145,
+    ),
+    # the postal duty may apply instead of all others: listed beside the totals, not in them
+    (
+        "USA",
+        "CHN",
+        "2099-06-15",
+        "95030000",
+        None,
+        {US + "FENT": (20, A), US + "RECIP": (10, A), US + "POSTAL": (60, M)},
+        30,
+        30,
+    ),
+    # a list that is not encoded may apply to any line
+    (
+        "USA",
+        "CHN",
+        "2099-08-15",
+        "94035000",
+        None,
+        {US + "FENT": (20, A), US + "POSTAL": (60, M), US + "RECIP": (10, A), US + "UNENC": (15, M)},
+        30,
+        45,
+    ),
+    # a code that is not a line of the edition in force: every list that does not name it may apply
+    (
+        "USA",
+        "CHN",
+        "2099-04-15",
+        "85171399",
+        None,
+        {
+            US + "301": (25, M),
+            US + "REVIEW": (100, M),
+            US + "FENT": (20, A),
+            US + "STEEL": (25, M),
+            US + "RECIP": (10, X),
+        },
+        20,
+        145,
+    ),
+    # an HS6 question whose lines agree, and one whose lines disagree
+    ("USA", "CHN", "2099-02-15", "420221", None, {US + "FENT": (20, A), US + "301": (25, A)}, 45, 45),
+    ("USA", "CHN", "2099-02-15", "848640", None, {US + "FENT": (20, A), US + "301": (25, M)}, 20, 45),
+    # --- the EU on China: no nomenclature, products matched as given
+    ("EUN", "CHN", "2099-01-05", "950300", None, {}, 0, 0),
+    ("EUN", "CHN", "2099-01-25", "950300", None, {EU + "A": (10, A), EU + "B": (25, A)}, 35, 35),
+    (
+        "EUN",
+        "CHN",
+        "2099-02-20",
+        "950300",
+        None,
+        {EU + "A": (10, A), EU + "B": (25, A), EU + "C": (15, M)},
+        35,
+        50,
+    ),
+    (
+        "EUN",
+        "CHN",
+        "2099-03-05",
+        "950300",
+        None,
+        {EU + "A2": (20, A), EU + "B": (25, A), EU + "C": (15, M)},
+        45,
+        60,
+    ),
+    ("EUN", "CHN", "2099-04-10", "950300", None, {EU + "A2": (20, A), EU + "C": (15, M)}, 20, 35),
+    ("EUN", "CHN", "2099-05-15", "950300", None, {EU + "A-SUSP": (0, A), EU + "C": (15, M)}, 0, 15),
+    ("EUN", "CHN", "2099-07-01", "950300", None, {EU + "A3": (20, A), EU + "C": (15, M)}, 20, 35),
+    ("EUN", "CHN", "2099-02-20", "870380", None, {EU + "A": (10, X), EU + "C": (15, M)}, 0, 15),
+    (
+        "EUN",
+        "CHN",
+        "2099-03-15",
+        "870380",
+        None,
+        {EU + "A2": (20, X), EU + "C": (15, M), EU + "D": (50, A)},
+        50,
+        65,
+    ),
+    (
+        "EUN",
+        "CHN",
+        "2099-03-15",
+        "8703",
+        None,
+        {EU + "A2": (20, X), EU + "C": (15, M), EU + "D": (50, M)},
+        0,
+        65,
+    ),
+    (
+        "EUN",
+        "CHN",
+        "2099-06-01",
+        "870380",
+        None,
+        {EU + "A-SUSP": (0, A), EU + "C": (15, M), EU + "D": (50, A)},
+        50,
+        65,
+    ),
+    (
+        "EUN",
+        "CHN",
+        "2099-03-15",
+        None,
+        None,
+        {EU + "A2": (20, A), EU + "B": (25, M), EU + "C": (15, M), EU + "D": (50, M)},
+        20,
+        110,
+    ),
+    (
+        "EUN",
+        "CHN",
+        "2099-03-15",
+        None,
+        SECTOR,
+        {EU + "A2": (20, A), EU + "B": (25, M), EU + "C": (15, M)},
+        20,
+        60,
+    ),
+    # rates for different exporters are alternatives: the range runs over the exporters
+    (
+        "EUN",
+        "CHN",
+        "2099-10-15",
+        "87038010",
+        None,
+        {
+            EU + "A3": (20, A),
+            EU + "C": (15, M),
+            EU + "D": (50, A),
+            EU + "CO-A": (17, M),
+            EU + "CO-B": (35.3, M),
+        },
+        87,
+        120.3,
+    ),
+    # --- China on the US
+    ("CHN", "USA", "2099-02-10", "120190", None, {CN + "K": (25, A), CN + "L": (15, A)}, 40, 40),
+    ("CHN", "USA", "2099-03-01", "120190", None, {CN + "K": (25, A)}, 25, 25),
+    ("CHN", "USA", "2099-05-01", "120190", None, {CN + "K2": (10, A)}, 10, 10),
+    ("CHN", "USA", "2099-08-01", "120190", None, {CN + "K3": (25, A)}, 25, 25),
     ("CHN", "USA", "2099-05-01", "950300", None, {}, 0, 0),
-    ("CHN", "USA", "2099-09-05", "120110", None, {"CHN-USA-2099-TEST-O": (5, "applies")}, 5, 5),
-    ("CHN", "USA", "2099-09-20", "120190", None,
-     {"CHN-USA-2099-TEST-K3": (25, "applies"), "CHN-USA-2099-TEST-M": (5, "applies")}, 30, 30),
-    ("CHN", "USA", "2099-10-15", "120110", None,
-     {"CHN-USA-2099-TEST-O": (5, "applies"), "CHN-USA-2099-TEST-M": (5, "applies"),
-      "CHN-USA-2099-TEST-P": (60, "may apply")}, 10, 60),
-    ("CHN", "USA", "2099-10-15", "950300", None,
-     {"CHN-USA-2099-TEST-M": (5, "excluded"), "CHN-USA-2099-TEST-Q": (40, "applies"),
-      "CHN-USA-2099-TEST-P": (60, "may apply")}, 40, 60),
-    ("CHN", "USA", "2099-11-15", "950300", None,
-     {"CHN-USA-2099-TEST-M": (5, "applies"), "CHN-USA-2099-TEST-P": (60, "may apply")}, 5, 60),
-]  # fmt: skip
+    ("CHN", "USA", "2099-09-05", "120110", None, {CN + "K3": (25, N), CN + "O": (5, A)}, 5, 5),
+    ("CHN", "USA", "2099-09-20", "120190", None, {CN + "K3": (25, A), CN + "M": (5, A)}, 30, 30),
+    (
+        "CHN",
+        "USA",
+        "2099-10-15",
+        "120110",
+        None,
+        {CN + "K3": (25, N), CN + "O": (5, A), CN + "M": (5, A), CN + "P": (60, M)},
+        10,
+        10,
+    ),
+    (
+        "CHN",
+        "USA",
+        "2099-10-15",
+        "950300",
+        None,
+        {CN + "M": (5, N), CN + "Q": (40, A), CN + "P": (60, M)},
+        40,
+        40,
+    ),
+    ("CHN", "USA", "2099-11-15", "950300", None, {CN + "M": (5, A), CN + "P": (60, M)}, 5, 5),
+]
 IDS = [
-    "before-any",
-    "two-layers",
-    "unencoded-list-may-apply",
-    "replaced-rate",
-    "after-end",
-    "inside-suspension",
-    "suspension-lifted-and-ruling",
-    "excluded-from-general",
-    "excluded-while-replaced",
-    "partial-hs-match",
-    "exclusion-ended-during-suspension",
-    "no-product-headline",
-    "sector-part-covered",
+    "carried-list-covers",
+    "successor-in-uncovered-edition",
+    "successor-encoded",
+    "232-and-fentanyl",
+    "232-outside-reciprocal",
+    "derivative-metal-share",
+    "electronics-excluded",
+    "annex-ii-excepted",
+    "statistical-lines-disagree",
+    "described-exclusion-noted",
+    "review-overrides-list",
+    "vehicles-not-metals",
+    "postal-alternative",
+    "unencoded-list",
+    "code-not-in-edition",
+    "hs6-agree",
+    "hs6-disagree",
+    "eu-before-any",
+    "eu-two-layers",
+    "eu-unencoded",
+    "eu-replaced",
+    "eu-after-end",
+    "eu-suspension",
+    "eu-suspension-lifted",
+    "eu-excluded",
+    "eu-excluded-while-replaced",
+    "eu-partial-code",
+    "eu-exclusion-ended",
+    "eu-every-line",
+    "eu-sector",
+    "eu-exporters",
     "cn-two-layers",
     "cn-after-end",
-    "cn-inside-suspension",
+    "cn-suspension",
     "cn-suspension-lifted",
-    "cn-unlisted-product",
-    "cn-override-supersedes-earlier",
-    "cn-override-leaves-other-products",
-    "cn-instead-may-apply-is-alternative",
-    "cn-instead-displaces-others",
+    "cn-unlisted",
+    "cn-override",
+    "cn-override-leaves-rest",
+    "cn-postal-alternative",
+    "cn-instead-displaces",
     "cn-instead-ended",
 ]
 
 
-@pytest.mark.parametrize(("imp", "tgt", "on", "hs", "sector", "layers", "total", "upper"), CASES, ids=IDS)
+@pytest.mark.parametrize(("imp", "tgt", "on", "hs", "sector", "layers", "sure", "upper"), CASES, ids=IDS)
 def test_rate_stack(
     release: Path,
     imp: str,
@@ -277,51 +343,93 @@ def test_rate_stack(
     hs: str | None,
     sector: str | None,
     layers: dict[str, tuple[float, str]],
-    total: float,
+    sure: float,
     upper: float,
 ) -> None:
     stack = rate_stack(imp, tgt, on, hs_code=hs, sector=sector)
     assert _layers(stack) == layers
-    assert stack.total_pct == total
-    assert stack.total_with_may_apply_pct == upper
-    assert stack.uncertain == (total != upper or any(s == "may apply" for _, s in layers.values()))
+    assert (stack.additional_pct, stack.additional_upper_pct) == (sure, upper)
+    assert stack.additional_pct <= stack.additional_upper_pct
 
 
-def test_never_in_force_and_rulings_never_count(release: Path) -> None:
-    ids = {la.event_id for la in rate_stack("USA", "CHN", "2099-12-31").layers}
-    assert "USA-CHN-2099-TEST-N" not in ids
-    assert "USA-CHN-2099-TEST-R" not in ids
+def test_lines_and_mfn(release: Path) -> None:
+    stack = rate_stack("USA", "CHN", "2099-04-15", hs_code="848640")
+    assert stack.values == {(30.0, 30.0): ("8486400030",), (55.0, 55.0): ("8486400090",)}
+    assert not stack.agree
+    assert stack.edition == "HTS-2099-BASIC"
+    assert (stack.general_rate, stack.mfn_pct, stack.total_pct, stack.total_upper_pct) == (
+        "Free",
+        0.0,
+        30.0,
+        55.0,
+    )
+    # the general rate changes with the edition; a specific rate is never turned into a percentage
+    assert rate_stack("USA", "CHN", "2099-08-02", hs_code="42022190").general_rate == "10%"
+    assert rate_stack("USA", "CHN", "2099-06-02", hs_code="42022190").mfn_pct == 9.0
+    wine = rate_stack("USA", "CHN", "2099-04-15", hs_code="22042100")
+    assert (wine.general_rate, wine.mfn_pct, wine.total_pct) == ("6.3¢/liter", None, None)
+    # before the first encoded edition the lines are those the lists name, with no MFN rate
+    old = rate_stack("USA", "CHN", "2098-06-01", hs_code="4202")
+    assert [line.code for line in old.lines] == ["42022130", "42022190", "84864000"][:2]
+    assert old.mfn_pct is None
+
+
+def test_reasons_are_structured(release: Path) -> None:
+    stack = rate_stack("USA", "CHN", "2099-04-15", hs_code="73089095")
+    by = {la.event_id: la for la in stack.layers}
+    assert set(by[US + "STEEL"].reasons) == {"described-goods", "metal-content-share"}
+    assert set(by[US + "RECIP"].reasons) == {"displaced-if", "metal-content-share"}
+    assert by[US + "RECIP"].by == (US + "STEEL",)
+    assert by[US + "RECIP"].rules == ("section-232-outside-reciprocal",)
+    assert rate_stack("USA", "CHN", "2098-06-01", hs_code="42022160").layers[0].reasons == (
+        "edition-not-covered",
+    )
+    missing = rate_stack("USA", "CHN", "2099-04-15", hs_code="85171399")
+    assert missing.missing == ("85171399",)
+    assert "code-not-in-edition" in next(la for la in missing.layers if la.event_id == US + "301").reasons
+    noted = rate_stack("USA", "CHN", "2099-04-15", hs_code="4202219000")
+    assert "exclusion-described-goods" in next(la for la in noted.layers if la.event_id == US + "301").reasons
+
+
+def test_exporter(release: Path) -> None:
+    beta = rate_stack("EUN", "CHN", "2099-10-15", hs_code="87038010", exporter="beta")
+    assert (beta.additional_pct, beta.additional_upper_pct) == (105.3, 120.3)
+    assert EU + "CO-A" not in _layers(beta)
+    alpha = rate_stack("EUN", "CHN", "2099-10-15", hs_code="87038010", exporter="Alpha")
+    assert (alpha.additional_pct, alpha.additional_upper_pct) == (87, 102)
+    with pytest.raises(InvalidArgumentError):
+        rate_stack("EUN", "CHN", "2099-10-15", hs_code="87038010", exporter="Gamma")
 
 
 def test_layer_details(release: Path) -> None:
-    stack = rate_stack("USA", "CHN", "2099-03-15", hs_code="870380")
-    a2 = next(la for la in stack.layers if la.event_id == "USA-CHN-2099-TEST-A2")
-    assert a2.layer_id == "USA-CHN-2099-TEST-A"
-    assert a2.combines == "replaces"
-    assert a2.amends_event_id == "USA-CHN-2099-TEST-A"
-    assert "USA-CHN-2099-TEST-X" in a2.reason
+    stack = rate_stack("EUN", "CHN", "2099-03-15", hs_code="870380")
+    a2 = next(la for la in stack.layers if la.event_id == EU + "A2")
+    assert a2.layer_id == EU + "A"
+    assert (a2.combines, a2.amends_event_id, a2.by) == ("replaces", EU + "A", (EU + "X",))
     assert (a2.since, a2.until) == (D(2099, 3, 1), D(2099, 5, 1))
-    c = next(la for la in stack.layers if la.event_id == "USA-CHN-2099-TEST-C")
+    c = next(la for la in stack.layers if la.event_id == EU + "C")
+    assert c.reasons == ("list-not-encoded",)
     assert "not encoded" in c.reason
     assert stack.version == "2099.1.0"
     assert list(stack.to_frame()["event_id"]) == [la.event_id for la in stack.layers]
     as_dict = stack.to_dict()
-    assert as_dict["total_pct"] == 50
+    assert as_dict["additional_pct"] == 50
     assert [la["since"] for la in as_dict["layers"]] == [la.since.isoformat() for la in stack.layers]
 
 
-def test_instead_layers(release: Path) -> None:
-    stack = rate_stack("CHN", "USA", "2099-10-15", hs_code="950300")
-    by_id = {la.event_id: la for la in stack.layers}
-    assert by_id["CHN-USA-2099-TEST-Q"].instead
-    assert by_id["CHN-USA-2099-TEST-P"].instead
-    assert not by_id["CHN-USA-2099-TEST-M"].instead
-    assert "CHN-USA-2099-TEST-Q" in by_id["CHN-USA-2099-TEST-M"].reason
-    assert "CHN-USA-2099-TEST-K3" not in by_id
+def test_never_in_force_and_rulings_never_count(release: Path) -> None:
+    ids = {la.event_id for la in rate_stack("USA", "CHN", "2099-12-31", hs_code="95030000").layers}
+    assert not ids & {US + "NEVER", US + "RULING"}
+
+
+def test_alternatives(release: Path) -> None:
+    stack = rate_stack("USA", "CHN", "2099-06-15", hs_code="95030000")
+    assert [la.event_id for la in stack.alternatives] == [US + "POSTAL"]
+    assert "shipment-mode" in stack.alternatives[0].reasons
 
 
 def test_timeline_totals_and_causes(release: Path) -> None:
-    tl = rate_timeline("USA", "CHN", "2099-01-01", "2099-12-31", hs_code="950300")
+    tl = rate_timeline("EUN", "CHN", "2099-01-01", "2099-12-31", hs_code="950300")
     total = tl[tl["series"] == "total"]
     steps = [(r.start.date(), r.rate_pct) for r in total.itertuples()]
     assert steps == [
@@ -335,57 +443,95 @@ def test_timeline_totals_and_causes(release: Path) -> None:
     ]
     assert total["end"].iloc[-1].date() == D(2100, 1, 1)
     causes = dict(zip(total["start"].dt.date, total["changed_by"], strict=True))
-    assert causes[D(2099, 3, 1)] == "USA-CHN-2099-TEST-A; USA-CHN-2099-TEST-A2"
-    assert "USA-CHN-2099-TEST-R" in causes[D(2099, 7, 1)]
+    assert causes[D(2099, 3, 1)] == f"{EU}A; {EU}A2"
+    assert EU + "R" in causes[D(2099, 7, 1)]
     assert causes[D(2099, 1, 1)] == ""
-    upper = tl[tl["series"] == "total_with_may_apply"]
+    upper = tl[tl["series"] == "total_upper"]
     assert upper[upper["start"].dt.date == D(2099, 2, 15)]["rate_pct"].tolist() == [50]
+    rows = timeline_rows(tl)
+    assert [(r.start, r.total_pct, r.total_upper_pct) for r in rows][:3] == [
+        (D(2099, 1, 1), 0, 0),
+        (D(2099, 1, 10), 10, 10),
+        (D(2099, 1, 20), 35, 35),
+    ]
 
 
 def test_timeline_layers(release: Path) -> None:
-    tl = rate_timeline("USA", "CHN", "2099-02-01", "2099-08-31", hs_code="870380")
-    layer = tl[tl["series"] == "USA-CHN-2099-TEST-A"]
+    tl = rate_timeline("EUN", "CHN", "2099-02-01", "2099-08-31", hs_code="870380")
+    layer = tl[tl["series"] == EU + "A"]
     got = [(r.event_id, r.start.date(), r.end.date(), r.status) for r in layer.itertuples()]
     assert got == [
-        ("USA-CHN-2099-TEST-A", D(2099, 2, 1), D(2099, 3, 1), "excluded"),
-        ("USA-CHN-2099-TEST-A2", D(2099, 3, 1), D(2099, 5, 1), "excluded"),
-        ("USA-CHN-2099-TEST-A-SUSP", D(2099, 5, 1), D(2099, 6, 1), "excluded"),
-        ("USA-CHN-2099-TEST-A-SUSP", D(2099, 6, 1), D(2099, 7, 1), "applies"),
-        ("USA-CHN-2099-TEST-A3", D(2099, 7, 1), D(2099, 9, 1), "applies"),
+        (EU + "A", D(2099, 2, 1), D(2099, 3, 1), "excluded"),
+        (EU + "A2", D(2099, 3, 1), D(2099, 5, 1), "excluded"),
+        (EU + "A-SUSP", D(2099, 5, 1), D(2099, 6, 1), "excluded"),
+        (EU + "A-SUSP", D(2099, 6, 1), D(2099, 7, 1), "applies"),
+        (EU + "A3", D(2099, 7, 1), D(2099, 9, 1), "applies"),
     ]
-    assert layer.iloc[3]["changed_by"] == "USA-CHN-2099-TEST-X"
+    assert layer.iloc[3]["changed_by"] == EU + "X"
 
 
-@pytest.mark.parametrize(
-    "day",
-    [
-        "2099-01-01",
-        "2099-01-20",
-        "2099-02-28",
-        "2099-03-10",
-        "2099-05-31",
-        "2099-06-01",
-        "2099-10-15",
-        "2099-12-31",
-    ],
-)
-@pytest.mark.parametrize(("imp", "tgt"), [("USA", "CHN"), ("CHN", "USA")], ids=["us-cn", "cn-us"])
-def test_panel_agrees_with_stack(release: Path, imp: str, tgt: str, day: str) -> None:
-    codes = ["950300", "870380", "8703", "854110", "120190", "120110", "0101"]
-    panel = rate_panel(imp, tgt, "2099-01-01", "2099-12-31", hs_codes=codes)
-    i = (D.fromisoformat(day) - D(2099, 1, 1)).days
-    for row, code in enumerate(codes):
-        stack = rate_stack(imp, tgt, day, hs_code=code)
-        assert panel.total[row, i] == stack.total_pct, code
-        assert panel.total_with_may_apply[row, i] == stack.total_with_may_apply_pct, code
+def test_timeline_over_lines(release: Path) -> None:
+    tl = rate_timeline("USA", "CHN", "2099-04-10", "2099-04-20", hs_code="848640")
+    values = {
+        s: tl[tl["series"] == s]["rate_pct"].tolist()
+        for s in ("total", "total_upper", "mean", "share_covered")
+    }
+    assert values == {"total": [30], "total_upper": [55], "mean": [42.5], "share_covered": [100]}
+    # every line of the schedule, across the start of the encoded editions
+    every = rate_timeline("USA", "CHN", "2098-06-01", "2099-01-31")
+    lines = every[every["series"] == "mean"]["lines"].tolist()
+    assert lines[0] < lines[-1]
+    assert [r[:2] for r in every.attrs["regimes"]] == [
+        ("2098-06-01", "2098-12-31"),
+        ("2099-01-01", "2099-01-31"),
+    ]
+    assert every.attrs["regimes"][1][2] == "lines of the HTS schedule"
 
 
-def test_panel_defaults_to_every_listed_code(release: Path) -> None:
-    panel = rate_panel("USA", "CHN", "2099-01-01", "2099-01-31")
-    assert set(panel.codes) == {c for _, c in PRODUCTS}
-    assert panel.total.shape == (len(panel.codes), 31)
-    frame = panel.to_frame("total_with_may_apply")
-    assert frame.shape == (len(panel.codes), 31)
+DAYS = [
+    "2098-06-01",
+    "2099-01-20",
+    "2099-02-28",
+    "2099-03-10",
+    "2099-04-15",
+    "2099-05-31",
+    "2099-06-01",
+    "2099-07-15",
+    "2099-08-15",
+    "2099-10-15",
+    "2099-12-31",
+]
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_panel_agrees_with_stack(release: Path, day: str) -> None:
+    panel = tariff_panel("USA", "CHN", "2098-01-01", "2099-12-31").to_pylist()
+    on = D.fromisoformat(day)
+    rows = [r for r in panel if r["imposing"] == "USA" and r["valid_from"] <= on < r["valid_to"]]
+    assert rows
+    for r in rows:
+        stack = rate_stack("USA", "CHN", on, hs_code=r["line"])
+        line = next(x for x in stack.lines if x.code == r["line"] and x.rest == r["rest_of_line"])
+        assert (r["additional_pct"], r["additional_upper_pct"]) == (
+            line.additional_pct,
+            line.additional_upper_pct,
+        )
+        assert r["mfn_pct"] == line.mfn_pct
+        assert r["general_rate"] == line.general_rate
+
+
+def test_panel_intervals_are_disjoint(release: Path) -> None:
+    rows = tariff_panel("USA", "CHN", "2098-01-01", "2099-12-31", both_directions=False).to_pylist()
+    by_line: dict[tuple[str, bool], list[tuple[D, D]]] = {}
+    for r in rows:
+        by_line.setdefault((r["line"], r["rest_of_line"]), []).append((r["valid_from"], r["valid_to"]))
+    for spans in by_line.values():
+        spans.sort()
+        assert all(a < b for a, b in spans)
+        assert all(spans[i][1] <= spans[i + 1][0] for i in range(len(spans) - 1))
+    # the MFN rate of 4202.21.90 changes on 2099-07-01 (the RULING of that day changes nothing)
+    assert (D(2099, 6, 1), D(2099, 7, 1)) in by_line[("4202219000", False)]
+    assert (D(2099, 7, 1), D(2099, 8, 1)) in by_line[("4202219000", False)]
 
 
 @pytest.mark.parametrize(
@@ -396,8 +542,9 @@ def test_panel_defaults_to_every_listed_code(release: Path) -> None:
         ({"hs_code": "95030"}, "hs_code"),
         ({"sector": "SEI-NONE"}, "sector"),
         ({"hs_code": "950300", "sector": SECTOR}, "both"),
+        ({"exporter": " "}, "exporter"),
     ],
-    ids=["jurisdiction", "date", "hs", "sector", "hs-and-sector"],
+    ids=["jurisdiction", "date", "hs", "sector", "hs-and-sector", "exporter"],
 )
 def test_bad_arguments(release: Path, kwargs: dict[str, Any], field: str) -> None:
     args: dict[str, Any] = {"imposing": "USA", "target": "CHN", "on": "2099-01-01", **kwargs}
@@ -411,108 +558,8 @@ def test_timeline_window_must_be_ordered(release: Path) -> None:
         rate_timeline("USA", "CHN", "2099-02-01", "2099-01-01")
 
 
-def _engine_event(event_id: str, **kw: Any) -> Any:
-    """An engine event for tests that bypass the release (defaults: US on China, Section 301)."""
-    from policydata import tariffs as t
-
-    imposing, target = event_id.split("-")[:2]
-    base: dict[str, Any] = {
-        "imposing": imposing, "target": target, "title": "Synthetic", "authority": "us-section-301",
-        "action": "impose", "combines": "stacks", "amends": None, "end": None,
-        "coverage": "listed-products", "encoded": True, "status": "in-force",
-    }  # fmt: skip
-    return t._Event(event_id=event_id, **{**base, **kw})
-
-
-def test_partial_replacement_leaves_the_rest_in_place() -> None:
-    # A replacement that lists only some products supersedes the earlier rate for those products
-    # alone. The validator asks a replaced event to end when it is replaced (replace-gap), so this
-    # case cannot be built into a release; it is checked on the engine directly.
-    from policydata import tariffs as t
-
-    def ev(event_id: str, **kw: Any) -> t._Event:
-        return _engine_event(event_id, **kw)
-
-    events = (
-        ev("USA-CHN-2099-TEST-P", effective=D(2099, 1, 1), rate=7.5, encoded=False),
-        ev("USA-CHN-2099-TEST-P2", combines="replaces", amends="USA-CHN-2099-TEST-P",
-           effective=D(2099, 6, 1), rate=25),
-    )  # fmt: skip
-    data = t._Data("2099.0.0", events, {"USA-CHN-2099-TEST-P2": t._Products.of(["850760"])}, {}, ("850760",))
-    pair = data.pair("USA", "CHN")
-
-    def statuses(code: str, day: dt.date) -> dict[str, tuple[float, str]]:
-        query = t._Query((code,), code)
-        segs = t._segments(pair, t._coverage(pair, data, query))
-        return {
-            s.event.event_id: (s.event.rate or 0.0, s.status)
-            for s in segs
-            if s.start <= day and (s.stop is None or day < s.stop)
-        }
-
-    assert statuses("850760", D(2099, 5, 1)) == {"USA-CHN-2099-TEST-P": (7.5, "may apply")}
-    assert statuses("850760", D(2099, 7, 1)) == {"USA-CHN-2099-TEST-P2": (25, "applies")}
-    assert statuses("950300", D(2099, 7, 1)) == {"USA-CHN-2099-TEST-P": (7.5, "may apply")}
-
-
-def test_a_replacement_that_may_apply_counts_only_in_the_upper_total() -> None:
-    # an encoded layer, then a later suspension whose product list is not encoded: without the
-    # layers that may apply the 10% stands; with them the suspension's 0% replaces it
-    from policydata import tariffs as t
-
-    def ev(event_id: str, **kw: Any) -> t._Event:
-        return _engine_event(event_id, **{"coverage": "all-goods", "encoded": False, **kw})
-
-    events = (
-        ev("USA-CHN-2099-TEST-S", effective=D(2099, 1, 1), rate=10),
-        ev("USA-CHN-2099-TEST-S2", combines="replaces", amends="USA-CHN-2099-TEST-S", effective=D(2099, 6, 1),
-           rate=0, coverage="listed-products"),
-        ev("USA-CHN-2099-TEST-X", combines="excludes", amends="USA-CHN-2099-TEST-S", effective=D(2099, 8, 1),
-           rate=None, coverage="listed-products"),
-    )  # fmt: skip
-    data = t._Data("2099.0.0", events, {}, {}, ())
-    pair = data.pair("USA", "CHN")
-    segs = t._segments(pair, t._coverage(pair, data, t._Query(("950300",), "950300")))
-
-    def at(day: dt.date) -> tuple[dict[str, tuple[str, str]], tuple[float, float]]:
-        active = [s for s in segs if t._inside(day, s.start, s.stop)]
-        return {s.event.event_id: (s.status, s.reason) for s in active}, t._totals(active)
-
-    layers, totals = at(D(2099, 7, 1))
-    assert layers["USA-CHN-2099-TEST-S"][0] == "applies"
-    assert "may be replaced by USA-CHN-2099-TEST-S2" in layers["USA-CHN-2099-TEST-S"][1]
-    assert layers["USA-CHN-2099-TEST-S2"][0] == "may apply"
-    assert totals == (10, 0)
-    # an exclusion that may apply is noted, and assumed in neither total
-    layers, totals = at(D(2099, 9, 1))
-    assert "may be excluded by USA-CHN-2099-TEST-X" in layers["USA-CHN-2099-TEST-S"][1]
-    assert totals == (10, 0)
-
-
-def test_rates_for_different_exporters_are_alternatives() -> None:
-    # two exporter-specific rates of one action on the same product, and a rate for everyone:
-    # neither company rate surely applies, and the upper total takes the higher of them, not both
-    from policydata import tariffs as t
-
-    def ev(event_id: str, **kw: Any) -> t._Event:
-        return _engine_event(event_id, **{"authority": "eu-anti-subsidy", "effective": D(2099, 1, 1), **kw})
-
-    events = (
-        ev("EUN-CHN-2099-TEST-CO-A", rate=17.0, exporter="Company A"),
-        ev("EUN-CHN-2099-TEST-CO-B", rate=35.3, exporter="Company B"),
-        ev("EUN-CHN-2099-TEST-ALL", rate=10.0, coverage="all-goods", encoded=False),
-    )
-    products = {e.event_id: t._Products.of(["870380"]) for e in events[:2]}
-    data = t._Data("2099.0.0", events, products, {}, ("870380",))
-    pair = data.pair("EUN", "CHN")
-    active = [
-        s
-        for s in t._segments(pair, t._coverage(pair, data, t._Query(("870380",), "870380")))
-        if s.start <= D(2099, 2, 1) and (s.stop is None or D(2099, 2, 1) < s.stop)
-    ]
-    assert {s.event.event_id: s.status for s in active} == {
-        "EUN-CHN-2099-TEST-CO-A": "may apply",
-        "EUN-CHN-2099-TEST-CO-B": "may apply",
-        "EUN-CHN-2099-TEST-ALL": "applies",
-    }
-    assert t._totals(active) == (10.0, 45.3)
+@pytest.mark.parametrize(("imposing", "target"), [("USA", "CHN"), ("CHN", "USA"), ("EUN", "CHN")])
+def test_scalar_and_vectorised_agree(release: Path, imposing: str, target: str) -> None:
+    """Coverage of every line by every event, and one line alone against all lines at once, on
+    every day something changes (see tests/test_tariffs_engine.py for the real release)."""
+    assert agree(imposing, target, days_of(imposing, target, "2097-01-01", "2099-12-31", 40), None) > 0

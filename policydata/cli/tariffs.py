@@ -1,20 +1,27 @@
-"""Tariff questions: ``rate`` and ``timeline``."""
+"""Tariff questions: ``rate``, ``timeline`` and ``panel``. Everything is computed by
+:mod:`policydata.tariffs`; these commands only print or write what it returns."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from policydata.cli.app import app, out
 from policydata.dates import parse_date
 from policydata.plot import plot_timelines
-from policydata.tariffs import TOTAL, TOTAL_WITH_MAY_APPLY, rate_stack, rate_timeline
+from policydata.tariffs import RateStack, rate_stack, rate_timeline, timeline_rows, write_panel
+
+#: how many line codes the text output names per value before it says "and N more"
+SHOWN_LINES = 12
 
 
 class StackFormat(StrEnum):
@@ -31,52 +38,97 @@ def _iso(value: str | None, option: str) -> dt.date | None:
     return parse_date(value, option) if value is not None else None
 
 
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}%"
+
+
+def _range(low: float, high: float) -> str:
+    return f"{low:g}%" if low == high else f"{low:g}% to {high:g}%"
+
+
+def _print_lines(stack: object) -> None:
+
+    assert isinstance(stack, RateStack)
+    if stack.missing:
+        out.print(f"not a line of {stack.edition}: {', '.join(stack.missing)}", markup=False)
+    if not stack.enumerated:
+        out.print(
+            "the lines below this code are not known on this date (no encoded edition, no list names one)"
+        )
+    if len(stack.lines) <= 1:
+        return
+    if stack.agree:
+        out.print(f"{len(stack.lines)} lines, all with the same answer", markup=False)
+        return
+    out.print(f"{len(stack.lines)} lines; the answer differs between them:", markup=False)
+    for (low, high), codes in stack.values.items():
+        more = f" and {len(codes) - SHOWN_LINES} more" if len(codes) > SHOWN_LINES else ""
+        out.print(f"  {_range(low, high):>14}  {', '.join(codes[:SHOWN_LINES])}{more}", markup=False)
+
+
+def _print_stack(stack: object) -> None:
+
+    assert isinstance(stack, RateStack)
+    out.print(
+        f"[bold]{stack.imposing} tariffs on goods from {stack.target}[/], {stack.query}, on {stack.on} "
+        f"(release {stack.version})"
+    )
+    _print_lines(stack)
+    if not stack.layers:
+        out.print("no tariff layer in force: additional tariff 0%")
+    else:
+        width = max(len(layer.event_id) for layer in stack.layers)
+        out.print(
+            f"{'rate':>7}  {'status':<14}  {'event':<{width}}  {'authority':<17} {'since':<10}  until",
+            markup=False,
+        )
+        for layer in stack.layers:
+            until = str(layer.until) if layer.until else "-"
+            dim = layer.status in ("excluded", "does not apply")
+            out.print(
+                f"{layer.rate_pct:>6g}%  {layer.status:<14}  {layer.event_id:<{width}}  "
+                f"{layer.authority:<17} "
+                f"{layer.since}  {until}",
+                markup=False,
+                style="dim" if dim else None,
+            )
+            if layer.reason:
+                out.print(f"{'':>7}  └ {layer.reason}", markup=False)
+    line = f"additional tariff: {_range(stack.additional_pct, stack.additional_upper_pct)}"
+    if stack.uncertain:
+        line += " (the lowest is due in every reading of the data, the highest in one)"
+    out.print(f"[bold]{line}[/]")
+    if stack.general_rate is not None or stack.mfn_pct is not None:
+        total = (
+            ""
+            if stack.total_pct is None
+            else f"; total {_range(stack.total_pct, stack.total_upper_pct or stack.total_pct)}"
+        )
+        out.print(f"general (MFN) rate: {stack.general_rate}{total}", markup=False)
+    for alt in stack.alternatives:
+        out.print(f"instead, for postal shipments: {alt.rate_pct:g}% ({alt.event_id})", markup=False)
+
+
 @app.command()
 def rate(
     imposing: Annotated[str, typer.Argument(help="Jurisdiction imposing the tariff, e.g. USA.")],
     target: Annotated[str, typer.Argument(help="Jurisdiction whose goods are taxed, e.g. CHN.")],
     on: Annotated[str | None, typer.Option("--on", help="Date, YYYY-MM-DD (default: today).")] = None,
-    hs: Annotated[str | None, typer.Option("--hs", help="HS code, 2 to 10 digits.")] = None,
+    hs: Annotated[str | None, typer.Option("--hs", help="HS/HTS code, 2 to 10 digits.")] = None,
     sector: Annotated[str | None, typer.Option(help="Sector id (its HS2022 codes).")] = None,
+    exporter: Annotated[str | None, typer.Option(help="Exporter, for rates that differ by exporter.")] = None,
     version: Annotated[str | None, typer.Option(help="Release version (default: embedded).")] = None,
     format: Annotated[StackFormat, typer.Option("--format", help="Output format.")] = StackFormat.text,
 ) -> None:
-    """Print the tariff layers IMPOSING applied to goods of TARGET on a date, and their total."""
+    """Print the tariff layers IMPOSING applied to goods of TARGET on a date, per tariff line."""
     import json
 
     day = _iso(on, "--on") or dt.date.today()
-    stack = rate_stack(imposing, target, day, hs_code=hs, sector=sector, version=version)
+    stack = rate_stack(imposing, target, day, hs_code=hs, sector=sector, exporter=exporter, version=version)
     if format is StackFormat.json:
         sys.stdout.write(json.dumps(stack.to_dict(), indent=2) + "\n")
         return
-    out.print(
-        f"[bold]{stack.imposing} tariffs on goods from {stack.target}[/], {stack.query}, on {stack.on} "
-        f"(release {stack.version})"
-    )
-    if not stack.layers:
-        out.print("no tariff layer in force: total additional tariff 0%")
-        return
-    width = max(len(layer.event_id) for layer in stack.layers)
-    out.print(
-        f"{'rate':>7}  {'status':<9}  {'event':<{width}}  {'authority':<17} "
-        f"{'since':<10}  {'until':<10}  combines",
-        markup=False,
-    )
-    for layer in stack.layers:
-        until = str(layer.until) if layer.until else "-"
-        how = layer.combines + (f" {layer.amends_event_id}" if layer.amends_event_id else "")
-        out.print(
-            f"{layer.rate_pct:>6g}%  {layer.status:<9}  {layer.event_id:<{width}}  {layer.authority:<17} "
-            f"{layer.since}  {until:<10}  {how}",
-            markup=False,
-            style="dim" if layer.status == "excluded" else None,
-        )
-        if layer.reason:
-            out.print(f"{'':>7}  └ {layer.reason}", markup=False)
-    line = f"total additional tariff: {stack.total_pct:g}% (layers that apply)"
-    if stack.uncertain:
-        line += f"; {stack.total_with_may_apply_pct:g}% with the layers that may apply"
-    out.print(f"[bold]{line}[/]")
+    _print_stack(stack)
 
 
 @app.command()
@@ -85,7 +137,7 @@ def timeline(
     target: Annotated[str, typer.Argument(help="The other jurisdiction, e.g. CHN.")],
     start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")] = "2018-01-01",
     end: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: today).")] = None,
-    hs: Annotated[str | None, typer.Option("--hs", help="HS code, 2 to 10 digits.")] = None,
+    hs: Annotated[str | None, typer.Option("--hs", help="HS/HTS code, 2 to 10 digits.")] = None,
     sector: Annotated[str | None, typer.Option(help="Sector id (its HS2022 codes).")] = None,
     one_way: Annotated[
         bool, typer.Option("--one-way", help="Only IMPOSING on TARGET, not also the other way.")
@@ -96,7 +148,9 @@ def timeline(
     version: Annotated[str | None, typer.Option(help="Release version (default: embedded).")] = None,
     format: Annotated[TimelineFormat, typer.Option("--format", help="Output format.")] = TimelineFormat.text,
 ) -> None:
-    """Print how the total tariff changed in both directions, and optionally draw it."""
+    """Print how the tariff changed in both directions, and optionally draw it."""
+    from rich.table import Table
+
     first = _iso(start, "--from")
     last = _iso(end, "--to") or dt.date.today()
     directions = [(imposing, target)] if one_way else [(imposing, target), (target, imposing)]
@@ -105,12 +159,7 @@ def timeline(
         for a, b in directions
     ]
     if plot is not None:
-        tmp = plot.with_name(f".{plot.name}.partial{plot.suffix}")
-        try:
-            plot_timelines(frames, tmp)
-            tmp.replace(plot)
-        finally:
-            tmp.unlink(missing_ok=True)
+        _draw(frames, plot, first or last, last, hs is not None or sector is not None, version)
     if format is TimelineFormat.csv:
         import pandas as pd
 
@@ -118,18 +167,65 @@ def timeline(
         return
     for frame in frames:
         imp, tgt, query = frame["imposing"].iloc[0], frame["target"].iloc[0], frame["query"].iloc[0]
-        table = Table("from", "total", "with may apply", "changed by", title=f"{imp} on {tgt}, {query}")
-        totals = frame[frame["series"].isin([TOTAL, TOTAL_WITH_MAY_APPLY])]
-        for day in sorted(set(totals["start"])):
-            here = totals[totals["start"] <= day].sort_values("start").groupby("series").last()
-            at = totals[totals["start"] == day]
-            causes = sorted({c for v in at["changed_by"] for c in str(v).split("; ") if c})
+        table = Table("from", "lowest", "highest", "average", "changed by", title=f"{imp} on {tgt}, {query}")
+        for row in timeline_rows(frame):
             table.add_row(
-                f"{day:%Y-%m-%d}",
-                f"{here.loc[TOTAL, 'rate_pct']:g}%",
-                f"{here.loc[TOTAL_WITH_MAY_APPLY, 'rate_pct']:g}%",
-                "\n".join(causes),
-            )
+                f"{row.start:%Y-%m-%d}", _pct(row.total_pct), _pct(row.total_upper_pct), _pct(row.mean_pct),
+                "\n".join(row.changed_by),
+            )  # fmt: skip
         out.print(table)
     if plot is not None:
         out.print(f"wrote {plot}")
+
+
+def _draw(
+    frames: Sequence[pd.DataFrame],
+    plot: Path,
+    first: dt.date,
+    last: dt.date,
+    product: bool,
+    version: str | None,
+) -> None:
+    schedules = None
+    if product:
+        # the schedule's average is drawn beside the product's line, for scale
+        schedules = [
+            rate_timeline(str(f["imposing"].iloc[0]), str(f["target"].iloc[0]), first, last, version=version)
+            for f in frames
+        ]
+    tmp = plot.with_name(f".{plot.name}.partial{plot.suffix}")
+    try:
+        plot_timelines(frames, tmp, schedules=schedules)
+        tmp.replace(plot)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@app.command()
+def panel(
+    imposing: Annotated[str, typer.Argument(help="Jurisdiction imposing the tariff, e.g. USA.")],
+    target: Annotated[str, typer.Argument(help="The other jurisdiction, e.g. CHN.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Parquet file to write.")],
+    start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")] = "2018-01-01",
+    end: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: today).")] = None,
+    one_way: Annotated[
+        bool, typer.Option("--one-way", help="Only IMPOSING on TARGET, not also the other way.")
+    ] = False,
+    exporter: Annotated[str | None, typer.Option(help="Exporter, for rates that differ by exporter.")] = None,
+    version: Annotated[str | None, typer.Option(help="Release version (default: embedded).")] = None,
+) -> None:
+    """Write every known tariff line's additional duty over a window as intervals (Parquet)."""
+
+    first = _iso(start, "--from")
+    last = _iso(end, "--to") or dt.date.today()
+    table = write_panel(
+        output,
+        imposing,
+        target,
+        first or last,
+        last,
+        both_directions=not one_way,
+        exporter=exporter,
+        version=version,
+    )
+    out.print(f"wrote {output}: {table.num_rows:,} intervals", markup=False)
