@@ -15,7 +15,7 @@ import pytest
 from _explore_support import Explorer
 
 import policydata
-from policydata.tariffs import rate_stack, rate_timeline
+from policydata.tariffs import rate_stack, rate_timeline, timeline_rows
 
 pytest.importorskip("datasette", reason="the explorer needs the extra 'serve'")
 
@@ -184,8 +184,8 @@ def test_rate_endpoint_is_the_library_stack_with_sources(explorer: Explorer) -> 
     assert answer.status == 200 and answer.content_type.startswith("application/json")
     data = answer.json()
     expected = rate_stack("USA", "CHN", "2025-04-10", hs_code="950300").to_dict()
-    assert data["total_pct"] == expected["total_pct"]
-    assert data["total_with_may_apply_pct"] == expected["total_with_may_apply_pct"]
+    for key in ("additional_pct", "additional_upper_pct", "total_pct", "general_rate", "edition", "values"):
+        assert data[key] == expected[key], key
     assert [
         {k: v for k, v in la.items() if k not in ("sources", "record")} for la in data["layers"]
     ] == expected["layers"]
@@ -200,7 +200,7 @@ def test_rate_page_shows_total_layers_reasons_and_sources(explorer: Explorer) ->
     page = explorer.get("/-/rate", TOYS)
     assert page.status == 200
     stack = rate_stack("USA", "CHN", "2025-04-10", hs_code="950300")
-    assert f"<strong>{stack.total_pct:g}%</strong>" in page.text
+    assert f"Additional tariff: <strong>{stack.additional_pct:g}%</strong>" in page.text
     assert page.text.count('class="pd-layer ') == len(stack.layers)
     for layer in stack.layers:
         assert f'href="/policydata/tariff_events/{layer.event_id}"' in page.text
@@ -228,10 +228,12 @@ def test_timeline_page_chart_and_endpoint(explorer: Explorer) -> None:
     assert width > 600 and height > 400
     data = explorer.get("/-/timeline.json", WINDOW).json()
     assert [(d["imposing"], d["target"]) for d in data["directions"]] == [("USA", "CHN"), ("CHN", "USA")]
-    frame = rate_timeline("USA", "CHN", "2018-01-01", "2026-12-31")
-    totals = frame[frame["series"] == "total"]
+    expected = timeline_rows(rate_timeline("USA", "CHN", "2018-01-01", "2026-12-31"))
     changes = data["directions"][0]["changes"]
-    assert sorted({c["total_pct"] for c in changes}) == sorted(set(totals["rate_pct"]))
+    assert [(c["date"], c["total_pct"], c["total_upper_pct"], c["mean_pct"]) for c in changes] == [
+        (r.start.isoformat(), r.total_pct, r.total_upper_pct, r.mean_pct) for r in expected
+    ]
+    assert [c["changed_by"] for c in changes] == [list(r.changed_by) for r in expected]
     one_way = explorer.get("/-/timeline.json", WINDOW | {"one_way": "1"}).json()
     assert len(one_way["directions"]) == 1
 

@@ -75,7 +75,7 @@ def test_the_published_image_serves_the_export(
         status, body = _get(url + "/")
         assert status == 200 and f"policydata {version}".encode() in body
         status, body = _get(url + "/-/rate.json?imposing=USA&target=CHN&hs=950300&on=2025-04-10")
-        assert status == 200 and b'"total_pct"' in body and b'"/policydata/sources/' in body
+        assert status == 200 and b'"additional_pct"' in body and b'"/policydata/sources/' in body
         status, _ = _get(url + "/policydata/events_in_force.json?on=2025-04-10&imposing=USA&target=CHN")
         assert status == 200
         status, _ = _get(url + "/-/rate.json?imposing=XXX&target=CHN")

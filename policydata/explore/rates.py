@@ -1,10 +1,11 @@
 """The answers of the rate and timeline pages: query parameters in, :mod:`policydata.tariffs` out.
 
-Nothing here knows a tariff rule: the stack comes from :func:`policydata.tariffs.rate_stack`, the
-series from :func:`policydata.tariffs.rate_timeline` and the chart from
-:func:`policydata.plot.plot_timelines`. This module reads the parameters of a page's address,
-calls them, and shapes what they return for a page or for JSON. A parameter that cannot be used
-raises :class:`~policydata.errors.InvalidArgumentError`, which the pages answer with 400.
+Nothing here knows a tariff rule: the stack comes from :func:`policydata.tariffs.rate_stack` (its
+``to_dict()``), the series from :func:`policydata.tariffs.rate_timeline` and
+:func:`policydata.tariffs.timeline_rows`, and the chart from :func:`policydata.plot.plot_timelines`.
+This module reads the parameters of a page's address, calls them, and shapes what they return
+for a page or for JSON. A parameter that cannot be used raises
+:class:`~policydata.errors.InvalidArgumentError`, which the pages answer with 400.
 
 Examples
 --------
@@ -25,17 +26,19 @@ from urllib.parse import urlencode
 
 from policydata.errors import InvalidArgumentError
 from policydata.plot import plot_timelines
-from policydata.tariffs import rate_stack, rate_timeline
+from policydata.tariffs import rate_stack, rate_timeline, timeline_rows
 
 if TYPE_CHECKING:
     import pandas as pd
 
-#: The series of a timeline that hold the totals (``rate_timeline``'s documented ``series`` values).
-TOTAL, TOTAL_WITH_MAY_APPLY = "total", "total_with_may_apply"
 #: The longest parameter value read: anything longer is no code, date or id.
 MAX_VALUE = 100
 #: First day of a timeline when the address gives none.
 DEFAULT_START = "2018-01-01"
+#: The parameters of the pages, in the order of a shareable address.
+PARAMETERS = ("imposing", "target", "hs", "sector", "exporter", "on", "from", "to", "one_way")
+#: How many of the lines that share one answer a page names (the JSON names them all).
+EXAMPLE_LINES = 8
 _DRAWING = threading.Lock()
 
 
@@ -70,6 +73,7 @@ class RateQuery:
     start: str | None = None
     end: str | None = None
     one_way: bool = False
+    exporter: str | None = None
 
     def params(self) -> dict[str, str]:
         """The parameters of the page's address, in a fixed order (a shareable link)."""
@@ -78,6 +82,7 @@ class RateQuery:
             "target": self.target,
             "hs": self.hs,
             "sector": self.sector,
+            "exporter": self.exporter,
             "on": self.on,
             "from": self.start,
             "to": self.end,
@@ -92,9 +97,7 @@ class RateQuery:
 
 def is_empty(args: Mapping[str, str]) -> bool:
     """True when the address asks nothing (the page then shows only its form)."""
-    return not any(
-        (args.get(k) or "").strip() for k in ("imposing", "target", "hs", "sector", "on", "from", "to")
-    )
+    return not any((args.get(k) or "").strip() for k in PARAMETERS if k != "one_way")
 
 
 def rate_query(args: Mapping[str, str], today: dt.date | None = None) -> RateQuery:
@@ -110,6 +113,7 @@ def rate_query(args: Mapping[str, str], today: dt.date | None = None) -> RateQue
         target=_required(args, "target", "CHN"),
         hs=_get(args, "hs"),
         sector=_get(args, "sector"),
+        exporter=_get(args, "exporter"),
         on=_get(args, "on") or (today or dt.date.today()).isoformat(),
     )
 
@@ -122,6 +126,7 @@ def timeline_query(args: Mapping[str, str], today: dt.date | None = None) -> Rat
         target=_required(args, "target", "CHN"),
         hs=_get(args, "hs"),
         sector=_get(args, "sector"),
+        exporter=_get(args, "exporter"),
         start=_get(args, "from") or DEFAULT_START,
         end=_get(args, "to") or (today or dt.date.today()).isoformat(),
         one_way=one_way,
@@ -130,64 +135,92 @@ def timeline_query(args: Mapping[str, str], today: dt.date | None = None) -> Rat
 
 def rate_stack_data(query: RateQuery, version: str | None) -> dict[str, Any]:
     """The stack of :func:`policydata.tariffs.rate_stack` as plain data (its ``to_dict()``)."""
-    stack = rate_stack(query.imposing, query.target, query.on or "", query.hs, query.sector, version=version)
+    stack = rate_stack(
+        query.imposing,
+        query.target,
+        query.on or "",
+        query.hs,
+        query.sector,
+        exporter=query.exporter,
+        version=version,
+    )
     data: dict[str, Any] = stack.to_dict()
     return data
 
 
-def timelines(query: RateQuery, version: str | None) -> list[pd.DataFrame]:
-    """The timelines of :func:`policydata.tariffs.rate_timeline`: both directions unless one way."""
+def answers(stack: Mapping[str, Any], examples: int = EXAMPLE_LINES) -> list[dict[str, Any]]:
+    """The stack's distinct answers (``values``) for a page: each with its number of lines and
+    the first few of them."""
+    return [
+        {
+            "additional_pct": value["additional_pct"],
+            "additional_upper_pct": value["additional_upper_pct"],
+            "count": len(value["lines"]),
+            "examples": list(value["lines"][:examples]),
+        }
+        for value in stack.get("values", [])
+    ]
+
+
+def timelines(query: RateQuery, version: str | None, *, product: bool = True) -> list[pd.DataFrame]:
+    """The timelines of :func:`policydata.tariffs.rate_timeline`: both directions unless one way.
+
+    With ``product=False``, those of every line (the schedule), whatever product the query names.
+    """
     directions = [(query.imposing, query.target)]
     if not query.one_way:
         directions.append((query.target, query.imposing))
+    hs, sector, exporter = (query.hs, query.sector, query.exporter) if product else (None, None, None)
     return [
         rate_timeline(
-            a, b, query.start or DEFAULT_START, query.end or "", query.hs, query.sector, version=version
+            a,
+            b,
+            query.start or DEFAULT_START,
+            query.end or "",
+            hs,
+            sector,
+            exporter=exporter,
+            version=version,
         )
         for a, b in directions
     ]
 
 
-def timeline_png(frames: Sequence[pd.DataFrame], dpi: int = 100) -> bytes:
+def timeline_png(
+    query: RateQuery, frames: Sequence[pd.DataFrame], version: str | None, dpi: int = 100
+) -> bytes:
     """The chart of :func:`policydata.plot.plot_timelines`, as PNG bytes.
 
-    The pages draw in worker threads, and matplotlib is not thread-safe: one chart at a time.
+    A product's chart shows the schedule's average beside it, as ``policydata timeline --plot``
+    does. The pages draw in worker threads, and matplotlib is not thread-safe: one chart at a time.
     """
+    product = query.hs is not None or query.sector is not None
+    schedules = timelines(query, version, product=False) if product else None
     with _DRAWING:
-        figure = plot_timelines(frames, dpi=dpi)
+        figure = plot_timelines(frames, schedules=schedules, dpi=dpi)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
 
 
-def timeline_changes(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The days one direction's totals changed: date, total, total with may-apply, causes."""
-    totals = frame[frame["series"].isin([TOTAL, TOTAL_WITH_MAY_APPLY])]
-    rows = []
-    for day in sorted(set(totals["start"])):
-        here = totals[totals["start"] <= day].sort_values("start").groupby("series").last()
-        at = totals[totals["start"] == day]
-        causes = sorted({c for v in at["changed_by"] for c in str(v or "").split("; ") if c})
-        rows.append(
-            {
-                "date": day.date().isoformat(),
-                "total_pct": float(here.loc[TOTAL, "rate_pct"]),
-                "total_with_may_apply_pct": float(here.loc[TOTAL_WITH_MAY_APPLY, "rate_pct"]),
-                "changed_by": causes,
-            }
-        )
-    return rows
-
-
 def timeline_data(frames: Sequence[pd.DataFrame]) -> list[dict[str, Any]]:
-    """Each direction's changes, as plain data."""
+    """Each direction's changes (:func:`policydata.tariffs.timeline_rows`), as plain data."""
     return [
         {
             "imposing": str(frame["imposing"].iloc[0]),
             "target": str(frame["target"].iloc[0]),
             "query": str(frame["query"].iloc[0]),
             "version": frame.attrs.get("version"),
-            "changes": timeline_changes(frame),
+            "changes": [
+                {
+                    "date": row.start.isoformat(),
+                    "total_pct": row.total_pct,
+                    "total_upper_pct": row.total_upper_pct,
+                    "mean_pct": row.mean_pct,
+                    "changed_by": list(row.changed_by),
+                }
+                for row in timeline_rows(frame)
+            ],
         }
         for frame in frames
     ]

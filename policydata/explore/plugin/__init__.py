@@ -51,7 +51,6 @@ if TYPE_CHECKING:
 
 RATE_PATH = "/-/rate"
 TIMELINE_PATH = "/-/timeline"
-_ARGS = ("imposing", "target", "hs", "sector", "on", "from", "to", "one_way")
 _SUFFIXES = (("html", ""), ("json", ".json"), ("png", ".png"))
 
 #: Per Datasette instance, for each database made by policydata: table -> column -> what its
@@ -109,7 +108,7 @@ async def record_sources(
 
 
 def _args(request: Any) -> dict[str, str]:
-    return {name: request.args.get(name) or "" for name in _ARGS}
+    return {name: request.args.get(name) or "" for name in rates.PARAMETERS}
 
 
 async def _page(
@@ -158,15 +157,17 @@ async def rate_page(datasette: Any, request: Any) -> Response:
         "html": datasette.urls.path(query.link(RATE_PATH)),
         "json": datasette.urls.path(query.link(RATE_PATH, ".json")),
         "timeline": datasette.urls.path(
-            rates.RateQuery(query.imposing, query.target, query.hs, query.sector).link(TIMELINE_PATH)
+            rates.RateQuery(
+                query.imposing, query.target, query.hs, query.sector, exporter=query.exporter
+            ).link(TIMELINE_PATH)
         ),
     }
     if fmt == "json":
         return Response.json({"ok": True, **stack})
     # the page lists the layers that make up the total first; the JSON keeps the library's order
-    order = {"applies": 0, "may apply": 1}
+    order = {"applies": 0, "may apply": 1, "does not apply": 2}
     layers = sorted(stack["layers"], key=lambda la: order.get(la["status"], 2))
-    extra = {"stack": stack, "layers": layers, "query": query}
+    extra = {"stack": stack, "layers": layers, "query": query, "answers": rates.answers(stack)}
     return await _page(datasette, request, "policydata_rate.html", context | extra)
 
 
@@ -182,7 +183,7 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
         query = rates.timeline_query(args)
         frames = await asyncio.to_thread(rates.timelines, query, facts.get("version"))
         if fmt == "png":
-            png = await asyncio.to_thread(rates.timeline_png, frames)
+            png = await asyncio.to_thread(rates.timeline_png, query, frames, facts.get("version"))
             return Response(png, content_type="image/png")
     except PolicyDataError as exc:
         return await _failed(datasette, request, exc, fmt, "policydata_timeline.html", context)
