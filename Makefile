@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest wheel-test schemas release bench clean
+.PHONY: run test lint typecheck pytest browser-deps wheel-test schemas release bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,25 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy policydata
 
-pytest: $(STAMP)
+# The browser test (tests/test_explore_browser.py) drives Debian's Chromium with Playwright; a CJK
+# font lets its screenshots show Chinese. Installed once, when missing (CI runs as root); without
+# apt-get the browser test is skipped, and says so.
+BROWSER_PACKAGES := chromium chromium-driver fonts-wqy-zenhei
+
+browser-deps:
+	@if dpkg-query -W -f='$${Status}\n' $(BROWSER_PACKAGES) 2>/dev/null | grep -qv 'install ok installed' \
+		|| ! dpkg-query -W $(BROWSER_PACKAGES) >/dev/null 2>&1; then \
+		if ! command -v apt-get >/dev/null 2>&1; then \
+			echo "note: apt-get is not available, so Chromium is not installed; the browser test will be skipped"; \
+		else \
+			if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+			echo "installing $(BROWSER_PACKAGES) for the browser test"; \
+			$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+				--no-install-recommends $(BROWSER_PACKAGES) >/dev/null; \
+		fi; \
+	fi
+
+pytest: $(STAMP) browser-deps
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck pytest
@@ -37,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_tariffs.py
 	$(BIN)/python benchmarks/bench_sectors.py
 	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python benchmarks/bench_serve.py
 
 clean:
 	rm -rf $(VENV) dist build .mypy_cache .ruff_cache .pytest_cache

@@ -43,6 +43,7 @@ from policydata.errors import (
     MissingDependencyError,
     OfflineError,
     PolicyDataError,
+    QueryError,
     ReleaseNotFoundError,
     SchemaVersionError,
     SettingError,
@@ -50,6 +51,7 @@ from policydata.errors import (
     UnknownTableError,
     UnsafeArchiveError,
 )
+from policydata.query import sql
 from policydata.release import Release, open_release
 from policydata.schemas import SCHEMA_VERSION
 from policydata.validate import Problem, Report, validate
@@ -68,6 +70,7 @@ __all__ = [
     "OfflineError",
     "PolicyDataError",
     "Problem",
+    "QueryError",
     "Release",
     "ReleaseDiff",
     "ReleaseNotFoundError",
@@ -94,6 +97,7 @@ __all__ = [
     "sector_codes",
     "sectors",
     "sources",
+    "sql",
     "tariff_event_lists",
     "tariff_event_products",
     "tariff_events",

@@ -96,6 +96,12 @@ class InvalidArgumentError(PolicyDataError, ValueError):
     code = "invalid-argument"
 
 
+class QueryError(PolicyDataError, ValueError):
+    """A SQL query that DuckDB cannot run (:func:`policydata.sql`)."""
+
+    code = "invalid-query"
+
+
 class SettingError(PolicyDataError, ValueError):
     """An environment variable of policydata has a value it cannot take; ``variable`` names it."""
 

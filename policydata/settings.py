@@ -49,6 +49,8 @@ CHECKSUMS_NAME: Final = "SHA256SUMS"
 DATAPACKAGE_FILE: Final = "datapackage.json"
 INDEX_FILE: Final = "index.json"
 MANIFEST_FILE: Final = "MANIFEST.json"
+#: The data package of a release's CSV files (in its archive, and in ``policydata export csv``).
+CSV_PACKAGE_FILE: Final = "csv.datapackage.json"
 #: Folder of release archives, beside the release folders (built, not committed).
 ARCHIVES_DIR: Final = "archives"
 CHANGELOG_FILE: Final = "CHANGELOG.md"

@@ -16,6 +16,7 @@ import policydata
 from policydata import settings
 from policydata.catalog import TABLE_NAMES
 from policydata.errors import BuildError, DataValidationError, IntegrityError
+from policydata.export.csv_files import csv_files
 from policydata.publish.archive import archive_release, write_archive
 from policydata.release.download import extract_archive
 from policydata.release.files import read_checksums
@@ -51,9 +52,12 @@ def check_release_dir(folder: Path, entry: dict[str, Any], scratch: Path) -> Non
     assert sha256(archive.read_bytes()) == entry["sha256"]
     assert archive.stat().st_size == entry["bytes"]
     members = archive_members(archive)
-    assert sorted(members) == sorted([*sums, settings.CHECKSUMS_NAME, settings.MANIFEST_FILE])
+    carried = csv_files(policydata.Release(folder)) if entry.get("csv") else {}
+    assert sorted(members) == sorted([*sums, settings.CHECKSUMS_NAME, settings.MANIFEST_FILE, *carried])
     for name in [*sums, settings.CHECKSUMS_NAME]:
         assert members[name] == (folder / name).read_bytes(), name
+    for name, data in carried.items():
+        assert members[name] == data, name
     # the index vouches for every file a downloaded copy holds, not only for the archive
     assert entry["files"] == {name: sha256(data) for name, data in members.items()}
 
@@ -74,6 +78,7 @@ def test_release_folder_holds_every_file(sources: Path, tmp_path: Path) -> None:
         "library_version",
         "source_commit",
         "source_dirty",
+        "csv",
         "archive",
         "sha256",
         "bytes",
@@ -140,8 +145,11 @@ def test_manifest_records_what_the_release_was_built_from(tmp_path: Path) -> Non
     rows = base_rows()
     assert manifest["rows"] == {name: len(rows.get(name, [])) for name in TABLE_NAMES}
     assert manifest["rows"]["citations"] == 6
+    carried = csv_files(policydata.Release(releases / V1))  # the CSV export the archive carries
     for name, info in manifest["files"].items():
-        assert info["sha256"] == sha256((releases / V1 / name).read_bytes())
+        data = carried[name] if name in carried else (releases / V1 / name).read_bytes()
+        assert info["sha256"] == sha256(data) and info["bytes"] == len(data), name
+    assert set(carried) < set(manifest["files"])
 
     rows = base_rows()
     rows["sectors"][0]["name_en"] = "Test sector A, renamed"
@@ -181,7 +189,8 @@ def test_archive_is_deterministic_and_unpacks_with_the_safe_extractor(sources: P
     dest.mkdir()
     entry = json.loads((releases / settings.INDEX_FILE).read_text())["releases"][0]
     unpacked = extract_archive(archive, dest, f"policydata-{V1}", entry["files"])
-    assert sorted(unpacked) == sorted([*(p.name for p in out.iterdir()), settings.MANIFEST_FILE])
+    carried = csv_files(policydata.Release(out))
+    assert sorted(unpacked) == sorted([*(p.name for p in out.iterdir()), settings.MANIFEST_FILE, *carried])
     assert verify_release(dest, V1, entry) == entry["files"]
 
 

@@ -6,4 +6,7 @@ Exit codes: 0 success or valid data, 1 invalid data, 2 usage or internal error.
 from policydata.cli import cache, chain, data, publish, sectors, tariffs, validate
 from policydata.cli.app import app, main
 
+# isort: split
+from policydata.cli import export, serve  # noqa: F401 - registers the export and serve commands
+
 __all__ = ["app", "cache", "chain", "data", "main", "publish", "sectors", "tariffs", "validate"]

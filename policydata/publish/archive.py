@@ -18,6 +18,7 @@ from typing import Any
 from policydata import settings
 from policydata.catalog import TABLE_NAMES
 from policydata.errors import BuildError
+from policydata.export.csv_files import csv_files
 from policydata.release.files import atomic_file, read_checksums, sha256_file, version_key, write_zip
 from policydata.release.index import read_index
 from policydata.release.release import Release
@@ -48,8 +49,24 @@ def source_commit(sources_dir: Path) -> tuple[str | None, bool | None]:
     return commit, bool(status) or commit is None
 
 
-def manifest(folder: Path, entry: Mapping[str, Any]) -> dict[str, Any]:
+def csv_members(folder: Path, entry: Mapping[str, Any]) -> dict[str, bytes]:
+    """The CSV export (:mod:`policydata.export.csv_files`) a release's archive carries, by name.
+
+    Only releases whose index entry says ``"csv": true`` (every release built since archives carry
+    CSV files) get them: the archives published before never change.
+    """
+    if not entry.get("csv"):
+        return {}
+    return csv_files(Release(folder))
+
+
+def manifest(
+    folder: Path, entry: Mapping[str, Any], extra: Mapping[str, bytes] | None = None
+) -> dict[str, Any]:
     """``MANIFEST.json`` of a release's archive, made from the release folder and its index entry.
+
+    ``files`` lists every file of the release folder and the ``extra`` files the archive carries
+    beside them (its CSV export), each with its size and sha256.
 
     Examples
     --------
@@ -60,6 +77,9 @@ def manifest(folder: Path, entry: Mapping[str, Any]) -> dict[str, Any]:
     """
     release = Release(folder)
     sums = read_checksums(folder / settings.CHECKSUMS_NAME)
+    files = {n: {"bytes": (folder / n).stat().st_size, "sha256": sums[n]} for n in sums}
+    for name, data in (extra or {}).items():
+        files[name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
     return {
         "name": settings.DATAPACKAGE_NAME,
         "version": release.version,
@@ -69,17 +89,19 @@ def manifest(folder: Path, entry: Mapping[str, Any]) -> dict[str, Any]:
         "source_commit": entry.get("source_commit"),
         "source_dirty": entry.get("source_dirty"),
         "rows": dict(release.meta.get("rows", {})),
-        "files": {n: {"bytes": (folder / n).stat().st_size, "sha256": sums[n]} for n in sorted(sums)},
+        "files": dict(sorted(files.items())),
         "note": "rate_pct values are the additional ad valorem rates the legal texts set (statutory "
         "rates), not duties actually collected.",
     }
 
 
 def archive_members(folder: Path, entry: Mapping[str, Any]) -> dict[str, bytes]:
-    """The files of a release's archive, by name: those ``SHA256SUMS`` lists, itself and ``MANIFEST.json``."""
+    """The files of a release's archive, by name: those ``SHA256SUMS`` lists, itself, ``MANIFEST.json``
+    and, for a release whose entry says so, the CSV export (:func:`csv_members`)."""
     sums = read_checksums(folder / settings.CHECKSUMS_NAME)
-    members = {name: (folder / name).read_bytes() for name in [*sums, settings.CHECKSUMS_NAME]}
-    members[settings.MANIFEST_FILE] = (json.dumps(manifest(folder, entry), indent=2) + "\n").encode()
+    extra = csv_members(folder, entry)
+    members = {name: (folder / name).read_bytes() for name in [*sums, settings.CHECKSUMS_NAME]} | extra
+    members[settings.MANIFEST_FILE] = (json.dumps(manifest(folder, entry, extra), indent=2) + "\n").encode()
     return members
 
 
@@ -96,9 +118,10 @@ def member_hashes(folder: Path, entry: Mapping[str, Any]) -> dict[str, str]:
 def write_archive(folder: Path, entry: Mapping[str, Any], out_dir: Path) -> Path:
     """Write ``policydata-<version>.zip`` of a release folder into ``out_dir``; return its path.
 
-    Members: the files ``SHA256SUMS`` lists, ``SHA256SUMS`` itself and ``MANIFEST.json``, under one
-    top folder, stored uncompressed (the Parquet files are compressed already), in sorted order,
-    with a fixed time stamp (the as-of date) and fixed permissions: byte-identical on every rebuild.
+    Members: the files ``SHA256SUMS`` lists, ``SHA256SUMS`` itself, ``MANIFEST.json`` and, for a
+    release whose entry says so, the CSV export (:func:`csv_members`), under one top folder,
+    stored uncompressed (the Parquet files are compressed already), in sorted order, with a fixed
+    time stamp (the as-of date) and fixed permissions: byte-identical on every rebuild.
     """
     release = Release(folder)
     archive = out_dir / settings.archive_name(release.version)

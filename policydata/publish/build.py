@@ -239,6 +239,7 @@ def build_release(
         "library_version": __version__,
         "source_commit": commit,
         "source_dirty": dirty,
+        "csv": True,  # the archive carries the CSV export too
     }
     archive = write_archive(target, entry, releases_dir / settings.ARCHIVES_DIR)
     entry.update(

@@ -285,8 +285,12 @@ def _rebuilt_archive(folder: Path, names: Sequence[str], entry: Mapping[str, Any
     return {name: hashlib.sha256(data).hexdigest() for name, data in members.items()}
 
 
-def _check_manifest(release: Release, version: str, sums: Mapping[str, str]) -> None:
-    """``MANIFEST.json`` must be there, name this version and list exactly ``SHA256SUMS``'s files."""
+def _check_manifest(
+    release: Release, version: str, sums: Mapping[str, str], trusted: Mapping[str, str]
+) -> list[str]:
+    """``MANIFEST.json`` must be there, name this version and list ``SHA256SUMS``'s files; the
+    files it lists beside them (the CSV export an archive carries) must be ones the index vouches
+    for, with the same sha256. Return those names."""
     manifest = release.manifest
     where = str(release.path / settings.MANIFEST_FILE)
     files = manifest.get("files")
@@ -294,11 +298,18 @@ def _check_manifest(release: Release, version: str, sums: Mapping[str, str]) -> 
         listed = {check_member_name(n, where): i["sha256"] for n, i in files.items()}  # type: ignore[union-attr]
     except (KeyError, TypeError, AttributeError):
         listed = None
-    if manifest.get("version") != version or listed != dict(sums):
+    carried = {n: d for n, d in (listed or {}).items() if n not in sums}
+    if (
+        manifest.get("version") != version
+        or listed is None
+        or {n: listed.get(n) for n in sums} != dict(sums)
+        or any(trusted.get(n) != d for n, d in carried.items())
+    ):
         raise IntegrityError(
             f"{where} is missing, or does not agree with {settings.CHECKSUMS_NAME} and release {version}.",
             hint=_CLEAR_HINT,
         )
+    return sorted(carried)
 
 
 def verify_release(
@@ -336,8 +347,8 @@ def verify_release(
             f"{folder} holds release {release.version}, expected {version}.", hint=_CLEAR_HINT
         )
     sums = release.checksums()
-    _check_manifest(release, version, sums)
-    extra = sorted(set(names) - set(sums) - {settings.CHECKSUMS_NAME, settings.MANIFEST_FILE})
+    carried = _check_manifest(release, version, sums, trusted)
+    extra = sorted(set(names) - set(sums) - set(carried) - {settings.CHECKSUMS_NAME, settings.MANIFEST_FILE})
     if extra:
         raise IntegrityError(
             f"{folder} has files that its {settings.CHECKSUMS_NAME} does not list: {summarise(extra)}.",
