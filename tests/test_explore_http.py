@@ -210,6 +210,18 @@ def test_rate_page_shows_total_layers_reasons_and_sources(explorer: Explorer) ->
     assert_local_assets(page.text)
 
 
+def test_rate_page_of_a_sector_gives_the_unweighted_average(explorer: Explorer) -> None:
+    page = explorer.get(
+        "/-/rate", {"imposing": "USA", "target": "CHN", "sector": "MIC2025-02", "on": "2018-07-06"}
+    )
+    assert page.status == 200
+    stack = rate_stack("USA", "CHN", "2018-07-06", sector="MIC2025-02")
+    assert 'id="pd-average"' in page.text and "unweighted" in page.text
+    assert f"simple average additional duty <strong>{stack.mean_pct:g}%</strong>" in page.text
+    assert f"share of lines with a duty <strong>{stack.share_covered_pct:g}%</strong>" in page.text
+    assert stack.sector_name is not None and stack.sector_name in page.text
+
+
 def test_rate_page_without_parameters_shows_the_form(explorer: Explorer) -> None:
     page = explorer.get("/-/rate")
     assert page.status == 200 and '<form class="pd-form"' in page.text and 'id="pd-total"' not in page.text
