@@ -100,7 +100,16 @@ class SectorTimeline:
         return SectorValues(when, values[SHARE], values[SHARE_UPPER], values[MEAN], values[MEAN_UPPER], lines)
 
     def peak(self) -> SectorValues | None:
-        """The first day of the highest simple average (every reading) in the window."""
+        """The figures on the first day of the highest simple average (every reading) in the window.
+
+        Examples
+        --------
+        >>> from policydata.tariffs.sectors import sector_timelines
+        >>> robots = sector_timelines("USA", "CHN", "2018-01-01", "2026-12-31", sectors=["MIC2025-02"])[0]
+        >>> peak = robots.peak()
+        >>> peak.day.isoformat(), peak.mean_pct
+        ('2025-04-10', 170.0)
+        """
         if self.frame is None:
             return None
         best = max(self._steps[MEAN], key=lambda step: step[2])  # max keeps the first of equal values
