@@ -150,6 +150,7 @@ class _Data:
     products: Mapping[str, _Products]
     sector_codes: Mapping[str, tuple[str, ...]]
     all_codes: tuple[str, ...]
+    as_of: dt.date | None = None  # the date up to which the release's facts were checked
 
     @functools.cached_property
     def pairs(self) -> dict[tuple[str, str], _Pair]:
@@ -270,6 +271,7 @@ def _load(path: Path) -> _Data:
     all_codes = sorted({c for codes in listed.values() for c in codes})
     return _Data(
         version=release.version,
+        as_of=dt.date.fromisoformat(release.as_of) if release.as_of else None,
         events=tuple(events),
         products={k: _Products.of(v) for k, v in listed.items()},
         sector_codes={k: tuple(sorted(v)) for k, v in sectors.items()},
@@ -279,6 +281,27 @@ def _load(path: Path) -> _Data:
 
 def _data(version: str | None) -> _Data:
     return _load(open_release(version).path)
+
+
+def _covered(data: _Data, imposing: str, target: str, last: dt.date) -> None:
+    """Refuse a question the release cannot answer, rather than answer it with 0%.
+
+    A direction without a single event, or a date after the release's as-of date, is outside what
+    the release records; an empty stack would read as "no additional tariff".
+    """
+    if not any(e.imposing == imposing and e.target == target for e in data.events):
+        directions = sorted({f"{e.imposing} on {e.target}" for e in data.events})
+        raise InvalidArgumentError(
+            f"Release {data.version} has no tariff events of {imposing} on goods from {target}, so it "
+            "cannot say what applied (not even that nothing did).",
+            hint=f"It records these directions: {', '.join(directions) or 'none'}.",
+        )
+    if data.as_of is not None and last > data.as_of:
+        raise InvalidArgumentError(
+            f"{last} is after the as-of date of release {data.version} ({data.as_of}): it records "
+            "nothing after that date.",
+            hint=f"Ask about {data.as_of} or earlier, or use a newer release.",
+        )
 
 
 # --- arguments ----------------------------------------------------------------------------------
@@ -712,7 +735,8 @@ def rate_stack(
     ------
     InvalidArgumentError
         For an unknown jurisdiction, a malformed date or HS code, an unknown sector, or both
-        ``hs_code`` and ``sector``.
+        ``hs_code`` and ``sector``; and for a question the release does not cover: a direction
+        it has no events for, or a date after its as-of date.
 
     Examples
     --------
@@ -724,6 +748,7 @@ def rate_stack(
     imp, tgt = _jurisdiction(imposing, "imposing"), _jurisdiction(target, "target")
     day = _date(on, "on")
     data = _data(version)
+    _covered(data, imp, tgt, day)
     query = _query(data, hs_code, sector)
     pair = data.pair(imp, tgt)
     layers = []
@@ -818,6 +843,12 @@ def rate_timeline(
         change at ``start`` ("; "-separated; empty on the window's first day unless something
         started then).
 
+    Raises
+    ------
+    InvalidArgumentError
+        As for :func:`rate_stack`: bad arguments, a direction the release has no events for, or
+        a window that ends after the release's as-of date.
+
     Examples
     --------
     >>> from policydata.tariffs import rate_timeline
@@ -835,6 +866,7 @@ def rate_timeline(
         )
     stop = last + dt.timedelta(days=1)
     data = _data(version)
+    _covered(data, imp, tgt, last)
     query = _query(data, hs_code, sector)
     pair = data.pair(imp, tgt)
     segments = [
