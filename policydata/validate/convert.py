@@ -8,7 +8,7 @@ from typing import Any
 from policydata.generated.arrow import arrow_type
 from policydata.schemas.model import FieldSpec
 from policydata.validate import codes
-from policydata.validate.model import Issue, LoadedTable
+from policydata.validate.model import Failure, Issue, LoadedTable, first_rows
 
 EXPECTED = {
     "date": "an ISO date, YYYY-MM-DD",
@@ -24,8 +24,9 @@ _INTEGER_RE = r"^-?[0-9]{1,18}$"
 _DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
-def convert_strings(column: Any, spec: FieldSpec, loaded: LoadedTable) -> Any:
-    """Convert a text column to its field's type; bad cells become nulls and ``type-error`` issues."""
+def convert_strings(column: Any, spec: FieldSpec, loaded: LoadedTable, limit: int) -> Any:
+    """Convert a text column to its field's type; bad cells become nulls and a ``type-error`` failure
+    (the first ``limit`` keep their text, for the problems listed)."""
     import pyarrow as pa
 
     pc: Any = import_module("pyarrow.compute")
@@ -49,25 +50,31 @@ def convert_strings(column: Any, spec: FieldSpec, loaded: LoadedTable) -> Any:
             ok = pc.match_substring_regex(column, pattern)
             candidates = pc.if_else(ok, column, pa.scalar(None, pa.string()))
             if spec.kind == "date":
-                # strptime alone would roll 2018-02-30 over to March; a round trip catches it
+                # strptime alone would roll 2018-02-30 over to March: its day of the month then
+                # differs from the one written
                 parsed = pc.strptime(candidates, "%Y-%m-%d", "s", error_is_null=True)
-                back = pc.strftime(parsed, "%Y-%m-%d")
-                ok = pc.and_(ok, pc.fill_null(pc.equal(back, candidates), False))
+                written = pc.cast(pc.utf8_slice_codeunits(candidates, 8, 10), pa.int64())
+                ok = pc.and_(ok, pc.fill_null(pc.equal(pc.day(parsed), written), False))
                 candidates = pc.if_else(ok, candidates, pa.scalar(None, pa.string()))
             converted = pc.cast(candidates, target)
     if ok is not None:
         bad = pc.and_(pc.is_valid(column), pc.invert(pc.fill_null(ok, False)))
         if pc.any(bad).as_py():
-            for i in pc.indices_nonzero(bad).to_pylist():
-                value = column[i].as_py()
-                loaded.issues.append(
-                    Issue(
-                        codes.TYPE_ERROR,
-                        f"{spec.name} is {value!r}; expected {EXPECTED[spec.kind]}.",
-                        row=int(i),
-                        field=spec.name,
-                        value=value,
-                    )
-                )
+            loaded.failures.append(Failure(codes.TYPE_ERROR, bad, spec.name))
+            # the cell as written is lost in conversion: keep it for the problems that will be listed
+            rows = first_rows(bad, limit)
+            for row, value in zip(rows, pc.take(column, rows).to_pylist(), strict=True):
+                loaded.written[(spec.name, row)] = value
             converted = pc.if_else(bad, pa.scalar(None, target), converted)
     return converted
+
+
+def type_error_issue(spec: FieldSpec, row: int, value: str | None) -> Issue:
+    """A cell that cannot be read as its field's type."""
+    return Issue(
+        codes.TYPE_ERROR,
+        f"{spec.name} is {value!r}; expected {EXPECTED[spec.kind]}.",
+        row=row,
+        field=spec.name,
+        value=value,
+    )
