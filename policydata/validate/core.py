@@ -12,8 +12,8 @@ from policydata.errors import InvalidArgumentError
 from policydata.schemas.model import TableSpec
 from policydata.validate import codes
 from policydata.validate.checks import arrow_tasks
-from policydata.validate.engines.pandas import pandas_failures
 from policydata.validate.codes import Code
+from policydata.validate.engines.pandas import pandas_failures
 from policydata.validate.explain import table_issues
 from policydata.validate.model import Issue, LoadedTable, Unread, record_lines
 from policydata.validate.read_csv import read_csv_table
