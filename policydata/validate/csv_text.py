@@ -169,6 +169,13 @@ def _context(raw: bytes, at: int) -> bytes:
     return raw[start : min([*ends, at + 40])]
 
 
+def _next_line(raw: bytes, pos: int) -> int:
+    """The start of the line after ``pos``: one stray quote is reported once, not with the quotes
+    that follow from it on its line."""
+    found = _LINE_BREAK.search(raw, pos)
+    return len(raw) if found is None else found.end()
+
+
 def scan_quotes(raw: bytes, start: int, limit: int) -> Quotes:
     """Check the quotes of the records from byte ``start`` on.
 
@@ -199,7 +206,7 @@ def scan_quotes(raw: bytes, start: int, limit: int) -> Quotes:
         # followed by text
         if pos > 0 and raw[pos - 1 : pos] not in (b",", b"\n", b"\r"):
             found.stray.append(_stray(lines.at(pos), _context(raw, pos)))
-            pos += 1
+            pos = _next_line(raw, pos)
         else:
             value = _QUOTED.match(raw, pos)
             if value is None:
@@ -211,7 +218,7 @@ def scan_quotes(raw: bytes, start: int, limit: int) -> Quotes:
                 found.unclosed = _unclosed(lines.at(pos))
                 return found
             found.stray.append(_stray(lines.at(end - 1), _context(raw, end - 1)))
-            pos = end
+            pos = _next_line(raw, end)
         if len(found.stray) >= limit:
             found.stopped_at = lines.at(pos)
             break

@@ -188,7 +188,9 @@ def read_csv_table(path: Path, file: str, spec: TableSpec, limit: int) -> Loaded
     if not header.exact:
         loaded.positions = {name: at + 1 for name, at in header.positions.items()}
     if malformed is not None:
-        issues.extend(malformed_issues(malformed, header.labels))
+        # a row broken by a stray quote on its line is that problem, reported once
+        strays = {i.line for i in issues if i.code is codes.STRAY_QUOTE}
+        issues.extend(i for i in malformed_issues(malformed, header.labels) if i.line not in strays)
         loaded.omitted.update(not_listed(malformed))
         loaded.removed_records = list(malformed.indices)
         loaded.incomplete = True
