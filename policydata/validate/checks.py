@@ -41,6 +41,8 @@ _SAMPLE = 20_000
 
 def per_value(t: LoadedTable, name: str, fn: Callable[[Any], Any]) -> Any:
     """``fn`` (a boolean test) applied to a column, once per distinct value when there are few."""
+    import pyarrow as pa
+
     pc: Any = import_module("pyarrow.compute")
 
     column = t.data.column(name)
@@ -49,8 +51,11 @@ def per_value(t: LoadedTable, name: str, fn: Callable[[Any], Any]) -> Any:
         if len(column) > 4 * _SAMPLE:
             sample = column.slice(0, _SAMPLE)
             if pc.count_distinct(sample).as_py() < _SAMPLE // 10:
-                encoded = pc.dictionary_encode(column.combine_chunks())
-                view = (encoded.dictionary, encoded.indices)
+                # chunk by chunk with one dictionary: no copy of the column
+                encoded = pc.dictionary_encode(column).unify_dictionaries()
+                dictionary = encoded.chunk(0).dictionary if encoded.num_chunks else None
+                if dictionary is not None:
+                    view = (dictionary, pa.chunked_array([c.indices for c in encoded.chunks]))
         t.views[name] = view
     view = t.views[name]
     if view is None:
@@ -80,10 +85,10 @@ def duplicated_mask(keys: Any) -> Any | None:
     """
     pc: Any = import_module("pyarrow.compute")
 
-    keys = keys.combine_chunks() if hasattr(keys, "combine_chunks") else keys
     n = len(keys)
     if n < 2:
         return None
+    # chunked arrays work as they are (a combined copy of a column of millions costs memory)
     if pc.all(pc.fill_null(pc.greater(keys.slice(1), keys.slice(0, n - 1)), False)).as_py():
         return None
     ordered = pc.take(keys, pc.sort_indices(keys))
@@ -91,6 +96,7 @@ def duplicated_mask(keys: Any) -> Any | None:
     if not pc.any(same).as_py():
         return None
     repeated = pc.unique(pc.filter(ordered.slice(1), same))
+    del ordered, same
     return pc.is_in(keys, value_set=repeated)
 
 

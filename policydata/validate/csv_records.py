@@ -14,10 +14,11 @@ import csv
 import io
 from array import array
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from policydata.validate import codes
 from policydata.validate.codes import Code
@@ -73,6 +74,7 @@ class Records:
         self.path = path
         self._raw: bytes | None = raw
         self.start = start
+        self.head = raw[:start]  # the header row, as written
         #: one record per line
         self.flat = flat
         self.labels = labels
@@ -111,6 +113,16 @@ class Records:
             self._full = found
         return found
 
+    def clean_copy(self, limit: int, target: Path) -> Scan:
+        """Write the file without its malformed records to ``target`` (its header first), so that
+        the parser never meets one; return what the scan found. One record per line only."""
+        assert self.flat
+        with target.open("wb") as out:
+            out.write(self.head)
+            found = self._scan_lines(limit, None, keep=out)
+        self._full = found
+        return found
+
     def _add(self, found: Scan, limit: int, record: int, line: int, cells: list[str]) -> None:
         kind = _kind(len(cells), self.labels, self.names)
         found.malformed += 1
@@ -119,17 +131,44 @@ class Records:
         if len(found.examples) < limit:
             found.examples.append(BadRecord(record, line, cells, kind))
 
-    def _scan_lines(self, limit: int, budget: int | None) -> Scan:
+    def _slices(self, budget: int | None) -> Iterator[bytes]:
+        """The records' bytes a slice at a time, each ending with a line break (or the file): from
+        the bytes held, or read from the file a slice at a time when they were let go."""
+        if self._raw is not None:
+            raw, pos = self._raw, self.start
+            stop = len(raw) if budget is None else min(len(raw), self.start + budget)
+            while pos < stop:
+                end = raw.find(b"\n", min(pos + _SLICE, stop))
+                end = len(raw) if end < 0 else end + 1
+                yield raw[pos:end]
+                pos = end
+            return
+        with self.path.open("rb") as f:
+            head = f.read(len(BOM))
+            f.seek(self.start + (len(BOM) if head == BOM else 0))
+            carry, read = b"", 0
+            while budget is None or read < budget:
+                block = f.read(_SLICE)
+                read += len(block)
+                if not block:
+                    break
+                block = carry + block
+                cut = block.rfind(b"\n") + 1
+                carry = block[cut:]
+                if cut:
+                    yield block[:cut]
+            if carry:
+                yield carry
+
+    def _scan_lines(self, limit: int, budget: int | None, keep: BinaryIO | None = None) -> Scan:
         pa: Any = import_module("pyarrow")
         pc: Any = import_module("pyarrow.compute")
 
-        raw, found, pos = self.raw, Scan(), self.start
-        stop = len(raw) if budget is None else min(len(raw), self.start + budget)
-        while pos < stop:
-            end = raw.find(b"\n", min(pos + _SLICE, stop))
-            end = len(raw) if end < 0 else end + 1
-            lines = pc.split_pattern(pa.array([raw[pos:end]], pa.large_binary()), pattern=b"\n").flatten()
-            if raw[end - 1 : end] == b"\n":
+        found, covered = Scan(), 0
+        for piece in self._slices(budget):
+            covered += len(piece)
+            lines = pc.split_pattern(pa.array([piece], pa.large_binary()), pattern=b"\n").flatten()
+            if piece.endswith(b"\n"):
                 lines = lines.slice(0, len(lines) - 1)  # the empty piece after the last line break
             commas = pc.count_substring(lines, pattern=",")
             blank = pc.is_in(lines, value_set=pa.array([b"", b"\r"], pa.large_binary()))
@@ -137,6 +176,7 @@ class Records:
             quoted = pc.match_substring(lines, pattern='"')
             # a line with quotes may hold commas inside a value: the csv module splits those
             look = pc.or_(bad, quoted) if pc.any(quoted).as_py() else bad
+            malformed: list[int] = []
             if pc.any(look).as_py():
                 at = pc.indices_nonzero(look)
                 texts = [b.decode("utf-8").rstrip("\r") for b in pc.take(lines, at).to_pylist()]
@@ -144,9 +184,11 @@ class Records:
                     cells = next(csv.reader([text])) if '"' in text else text.split(",")
                     if len(cells) != len(self.labels):
                         self._add(found, limit, found.records + i, found.records + i + 2, cells)
+                        malformed.append(i)
+            if keep is not None:
+                _keep_lines(piece, lines, malformed, keep)
             found.records += len(lines)
-            pos = end
-        found.complete = pos >= len(raw)
+        found.complete = budget is None or (self._raw is not None and self.start + covered >= len(self._raw))
         return found
 
     def _scan_csv(self, limit: int, budget: int | None) -> Scan:
@@ -176,6 +218,23 @@ def not_listed(found: Scan) -> dict[tuple[Code, str | None], int]:
     for bad in found.examples:
         rest[bad.kind] -= 1
     return {k: n for k, n in rest.items() if n > 0}
+
+
+def _keep_lines(piece: bytes, lines: Any, malformed: list[int], out: BinaryIO) -> None:
+    """Write a slice of the file without its malformed lines."""
+    pc: Any = import_module("pyarrow.compute")
+
+    if not malformed:
+        out.write(piece)
+        return
+    # where each line ends in the slice, its line break included
+    ends = pc.cumulative_sum(pc.add(pc.binary_length(lines), 1)).to_pylist()
+    prev = 0
+    for i in malformed:
+        start = ends[i - 1] if i else 0
+        out.write(piece[prev:start])
+        prev = ends[i]
+    out.write(piece[prev:])
 
 
 def malformed_issues(found: Scan, labels: list[str]) -> list[Issue]:

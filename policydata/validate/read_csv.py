@@ -13,18 +13,19 @@ the files it reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import tempfile
+from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from policydata.generated.arrow import arrow_type
 from policydata.validate import codes
-from policydata.validate.convert import convert_strings
+from policydata.validate.convert import Converter
 from policydata.validate.csv_header import Header, header_end, read_header
 from policydata.validate.csv_records import Records, Scan, malformed_issues, not_listed
 from policydata.validate.csv_text import read_bytes, scan_quotes
-from policydata.validate.model import Issue, LoadedTable, Unread, first_rows, pmap
+from policydata.validate.model import Issue, LoadedTable, Unread, first_rows
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -33,27 +34,39 @@ if TYPE_CHECKING:
 
 #: bytes of records read first to judge a file's structure before parsing all of it
 SNIFF = 1 << 20
-#: malformed records the parser reports one by one (a Python call each) before it stops and the
-#: file's structure is judged by a vectorised pass instead
-_PARSER_PATIENCE = 10_000
 
 
-class _TooMalformedError(Exception):
-    """The parser met more malformed records than it reports one by one."""
+@dataclass
+class _Parsed:
+    """A CSV's records read and typed a block at a time: a converter per field the header names."""
+
+    columns: dict[str, Converter]
+    #: per block, a mask of its blank rows (every cell empty)
+    blank: list[Any] = field(default_factory=list)
+    rows: int = 0
 
 
-def _parse(path: Path, width: int, quoted: bool, on_invalid: Callable[[Any], str]) -> pa.Table:
+def _parse(
+    path: Path, header: Header, spec: TableSpec, limit: int, quoted: bool, skip_malformed: bool
+) -> _Parsed:
+    """Read the records as text a block at a time, converting each field's cells to its type as
+    they come, so that the text of a typed column is never held whole. Without ``skip_malformed``
+    a record with another number of cells is an error: a reader told to skip them runs at half
+    the speed, so it is used only when needed."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    names = [f"c{i}" for i in range(width)]
-    return pacsv.read_csv(
-        # from the file, not from bytes in memory: the text table is then the largest thing held
+    pc: Any = import_module("pyarrow.compute")
+
+    names = [f"c{i}" for i in range(len(header.labels))]
+    reader = pacsv.open_csv(
+        # from the file, not from bytes in memory
         str(path),
-        # small blocks keep both cores busy on files of a few tens of megabytes
-        read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 20),
+        read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=4 << 20),
         parse_options=pacsv.ParseOptions(
-            newlines_in_values=quoted, ignore_empty_lines=False, invalid_row_handler=cast(Any, on_invalid)
+            newlines_in_values=quoted,
+            ignore_empty_lines=False,
+            invalid_row_handler=cast(Any, (lambda row: "skip") if skip_malformed else None),
         ),
         convert_options=pacsv.ConvertOptions(
             column_types={n: pa.string() for n in names},
@@ -61,25 +74,38 @@ def _parse(path: Path, width: int, quoted: bool, on_invalid: Callable[[Any], str
             null_values=[""],
         ),
     )
+    parsed = _Parsed({s.name: Converter(s, limit) for s in spec.fields if s.name in header.positions})
+    for batch in reader:
+        blank = pc.is_null(batch.column(0))
+        for i in range(1, batch.num_columns):
+            blank = pc.and_(blank, pc.is_null(batch.column(i)))
+        parsed.blank.append(blank)
+        for name, converter in parsed.columns.items():
+            converter.add(batch.column(header.positions[name]))
+        parsed.rows += batch.num_rows
+    return parsed
 
 
-def _parse_counting(path: Path, width: int, quoted: bool, patience: int | None) -> tuple[pa.Table, int]:
-    """Parse the records; malformed ones are skipped and counted (stop past ``patience`` of them)."""
+def _typed_table(parsed: _Parsed, loaded: LoadedTable) -> pa.Table:
+    """The typed columns under the schema's field names; a field the file lacks is all empty."""
     import pyarrow as pa
 
-    invalid = 0
+    pc: Any = import_module("pyarrow.compute")
 
-    def on_invalid(row: Any) -> str:
-        nonlocal invalid
-        invalid += 1
-        return "error" if patience is not None and invalid > patience else "skip"
-
-    try:
-        return _parse(path, width, quoted, on_invalid), invalid
-    except pa.ArrowInvalid as exc:
-        if patience is not None and invalid > patience:
-            raise _TooMalformedError from exc
-        raise
+    columns: dict[str, Any] = {}
+    for s in loaded.spec.fields:
+        converter = parsed.columns.get(s.name)
+        columns[s.name] = (
+            converter.finish(loaded)
+            if converter is not None
+            else pa.nulls(parsed.rows, cast(Any, arrow_type(s)))
+        )
+    if parsed.blank:
+        blank = pa.chunked_array(parsed.blank, pa.bool_())
+        # blank rows stay in the table (dropping them would copy every column) and are left out
+        # of every check instead
+        loaded.blank = blank if pc.any(blank).as_py() else None
+    return pa.table(columns)
 
 
 def _given_up(issues: list[Issue], found: Scan, header: Header) -> Unread:
@@ -94,65 +120,53 @@ def _given_up(issues: list[Issue], found: Scan, header: Header) -> Unread:
     )
 
 
-def _text_table(parsed: pa.Table, header: Header, spec: TableSpec) -> pa.Table:
-    """The parsed columns under the schema's field names; a field the file lacks is all empty."""
-    import pyarrow as pa
-
-    columns: dict[str, Any] = {}
-    for name in spec.field_names:
-        at = header.positions.get(name)
-        columns[name] = parsed.column(at) if at is not None else pa.nulls(parsed.num_rows, pa.string())
-    return pa.table(columns)
-
-
-def _blank_rows(table: pa.Table) -> Any | None:
-    """A mask of the blank rows (every cell empty); None when there is none.
-
-    Blank rows stay in the table (dropping them would copy every column) and are left out of
-    every check instead.
-    """
-    if not table.num_rows or not all(c.null_count for c in table.columns):
-        return None  # some column has no empty cell: no row is blank
-    pc: Any = import_module("pyarrow.compute")
-
-    all_null = pc.is_null(table.column(0))
-    for i in range(1, table.num_columns):
-        all_null = pc.and_(all_null, pc.is_null(table.column(i)))
-    return all_null if pc.any(all_null).as_py() else None
-
-
 def _read_records(
-    path: Path, records: Records, header: Header, limit: int, issues: list[Issue]
-) -> tuple[pa.Table, Scan | None] | Unread:
+    path: Path, records: Records, header: Header, spec: TableSpec, limit: int, issues: list[Issue]
+) -> tuple[_Parsed, Scan | None] | Unread:
     """Parse the records, or give up on a file whose structure is clearly not the table's."""
     import pyarrow as pa
 
-    width = len(header.labels)
     if records.start <= 0 or records.start >= len(records.raw):  # a header and no records
-        return pa.table({f"c{i}": pa.array([], pa.string()) for i in range(width)}), None
+        return _Parsed({s.name: Converter(s, limit) for s in spec.fields if s.name in header.positions}), None
     sniff = records.scan(limit, SNIFF)
     if sniff.clearly_wrong:
         return _given_up(issues, sniff, header)
     records.forget()  # the parser reads the file itself: do not hold its bytes twice
     try:
-        parsed, invalid = _parse_counting(path, width, not records.flat, _PARSER_PATIENCE)
-    except _TooMalformedError:
-        full = records.scan(limit)
-        if full.clearly_wrong:
-            return _given_up(issues, full, header)
-        records.forget()
-        parsed, invalid = _parse_counting(path, width, not records.flat, None)
+        try:
+            return _parse(path, header, spec, limit, not records.flat, skip_malformed=False), None
+        except pa.ArrowInvalid as exc:
+            if "columns, got" not in str(exc):
+                raise
+        return _read_malformed(path, records, header, spec, limit, issues)
     except pa.ArrowInvalid as exc:
+        # what Arrow's reader cannot take at all (the structure of a record it cannot find)
+        message = str(exc).split("\n")[0][:300]
         issues.append(
             Issue(
                 codes.UNREADABLE,
-                f"The file cannot be parsed as CSV ({exc}). Check its quotes and separators.",
+                f"The file cannot be parsed as CSV ({message}). Check its quotes and separators.",
             )
         )
         return Unread(issues, "it cannot be parsed as CSV")
-    malformed = records.scan(limit) if invalid else None
-    records.forget()
-    return parsed, malformed
+
+
+def _read_malformed(
+    path: Path, records: Records, header: Header, spec: TableSpec, limit: int, issues: list[Issue]
+) -> tuple[_Parsed, Scan] | Unread:
+    """Parse a file some of whose records have another number of cells than its header."""
+    if not records.flat:
+        found = records.scan(limit)
+        if found.clearly_wrong:
+            return _given_up(issues, found, header)
+        return _parse(path, header, spec, limit, True, skip_malformed=True), found
+    # one record per line: a copy without the malformed lines parses at full speed
+    with tempfile.TemporaryDirectory(prefix="policydata-") as tmp:
+        clean = Path(tmp) / path.name
+        found = records.clean_copy(limit, clean)
+        if found.clearly_wrong:
+            return _given_up(issues, found, header)
+        return _parse(clean, header, spec, limit, False, skip_malformed=False), found
 
 
 def read_csv_table(path: Path, file: str, spec: TableSpec, limit: int) -> LoadedTable | Unread:
@@ -167,7 +181,8 @@ def read_csv_table(path: Path, file: str, spec: TableSpec, limit: int) -> Loaded
     header = read_header(raw, spec, issues)
     if header.unusable is not None:
         return Unread(issues, header.unusable)
-    quotes = scan_quotes(raw, header_end(raw) + 1, limit) if header_end(raw) >= 0 else None
+    # from the start: a quoted label may run over lines, so that the header is more than one line
+    quotes = scan_quotes(raw, 0, limit) if header_end(raw) >= 0 else None
     if quotes is not None:
         issues.extend(quotes.stray)
         if quotes.unclosed is not None:
@@ -178,12 +193,14 @@ def read_csv_table(path: Path, file: str, spec: TableSpec, limit: int) -> Loaded
     names = frozenset(spec.field_names)
     records = Records(path, raw, header_end(raw) + 1, not multiline and not lone_cr, header.labels, names)
     del raw  # held by ``records`` while it needs it, and no longer
-    read = _read_records(path, records, header, limit, issues)
+    read = _read_records(path, records, header, spec, limit, issues)
     if isinstance(read, Unread):
         return read
     parsed, malformed = read
-    loaded = LoadedTable(spec, file, "csv", _text_table(parsed, header, spec), line_of_record=records.line)
-    loaded.blank = _blank_rows(parsed)
+    del read
+    loaded = LoadedTable(spec, file, "csv", cast(Any, None), line_of_record=records.line)
+    loaded.data = _typed_table(parsed, loaded)
+    del parsed
     loaded.absent = header.absent
     if not header.exact:
         loaded.positions = {name: at + 1 for name, at in header.positions.items()}
@@ -204,7 +221,6 @@ def read_csv_table(path: Path, file: str, spec: TableSpec, limit: int) -> Loaded
             )
         )
     loaded.issues = issues
-    loaded.data = _convert_all(loaded, limit)
     return loaded
 
 
@@ -224,17 +240,3 @@ def _blank_row_issues(loaded: LoadedTable, limit: int, issues: list[Issue]) -> N
         )
     if loaded.blank_count > len(rows):
         loaded.omitted[(codes.BLANK_ROW, None)] = loaded.blank_count - len(rows)
-
-
-def _convert_all(loaded: LoadedTable, limit: int) -> pa.Table:
-    import pyarrow as pa
-
-    text = loaded.data
-
-    def convert(spec: Any) -> Any:
-        if spec.name in loaded.absent:
-            return pa.nulls(text.num_rows, cast(Any, arrow_type(spec)))
-        return convert_strings(text.column(spec.name), spec, loaded, limit)
-
-    arrays = pmap(convert, list(loaded.spec.fields))
-    return pa.Table.from_arrays(arrays, names=list(loaded.spec.field_names))

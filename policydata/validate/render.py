@@ -129,4 +129,4 @@ def write_text(report: Report, out: TextIO, width: int | None = None) -> None:
         console.print(table, markup=False)
     for s in report.skipped:
         console.print(f"note: {s.describe()}", markup=False, soft_wrap=True)
-    console.print(_summary(report), markup=False)
+    console.print(_summary(report), markup=False, soft_wrap=True)
