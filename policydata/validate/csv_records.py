@@ -65,6 +65,30 @@ def _kind(n: int, labels: list[str], names: frozenset[str]) -> tuple[Code, str |
     return codes.MISSING_CELL, labels[n] if labels[n] in names else None
 
 
+def line_slices(
+    path: Path, start: int, budget: int | None = None, size: int = _SLICE
+) -> Iterator[memoryview]:
+    """The bytes of a file from ``start`` (an offset after any byte-order mark) a slice of about
+    ``size`` at a time, each ending with a line break (the last one: with the file)."""
+    with path.open("rb") as f:
+        head = f.read(len(BOM))
+        pos = start + (len(BOM) if head == BOM else 0)
+        read = 0
+        while budget is None or read < budget:
+            f.seek(pos)
+            block = f.read(size)
+            if not block:
+                break
+            cut = block.rfind(b"\n") + 1 if len(block) == size else len(block)
+            if not cut:  # a line longer than a slice: take the whole line
+                rest = f.readline()
+                block, cut = block + rest, len(block) + len(rest)
+            # read again from the cut rather than copy what follows it: no byte is copied twice
+            yield memoryview(block)[:cut]
+            pos += cut
+            read += cut
+
+
 class Records:
     """Lines and cell counts of the records of a CSV file's bytes (``start``: after the header)."""
 
@@ -131,7 +155,7 @@ class Records:
         if len(found.examples) < limit:
             found.examples.append(BadRecord(record, line, cells, kind))
 
-    def _slices(self, budget: int | None) -> Iterator[bytes]:
+    def _slices(self, budget: int | None) -> Iterator[memoryview]:
         """The records' bytes a slice at a time, each ending with a line break (or the file): from
         the bytes held, or read from the file a slice at a time when they were let go."""
         if self._raw is not None:
@@ -140,25 +164,10 @@ class Records:
             while pos < stop:
                 end = raw.find(b"\n", min(pos + _SLICE, stop))
                 end = len(raw) if end < 0 else end + 1
-                yield raw[pos:end]
+                yield memoryview(raw)[pos:end]
                 pos = end
             return
-        with self.path.open("rb") as f:
-            head = f.read(len(BOM))
-            f.seek(self.start + (len(BOM) if head == BOM else 0))
-            carry, read = b"", 0
-            while budget is None or read < budget:
-                block = f.read(_SLICE)
-                read += len(block)
-                if not block:
-                    break
-                block = carry + block
-                cut = block.rfind(b"\n") + 1
-                carry = block[cut:]
-                if cut:
-                    yield block[:cut]
-            if carry:
-                yield carry
+        yield from line_slices(self.path, self.start, budget)
 
     def _scan_lines(self, limit: int, budget: int | None, keep: BinaryIO | None = None) -> Scan:
         pa: Any = import_module("pyarrow")
@@ -167,8 +176,12 @@ class Records:
         found, covered = Scan(), 0
         for piece in self._slices(budget):
             covered += len(piece)
-            lines = pc.split_pattern(pa.array([piece], pa.large_binary()), pattern=b"\n").flatten()
-            if piece.endswith(b"\n"):
+            # the slice as one binary value, without a copy
+            value = pa.Array.from_buffers(
+                pa.large_binary(), 1, [None, pa.py_buffer(array("q", [0, len(piece)])), pa.py_buffer(piece)]
+            )
+            lines = pc.split_pattern(value, pattern=b"\n").flatten()
+            if piece[-1:].tobytes() == b"\n":
                 lines = lines.slice(0, len(lines) - 1)  # the empty piece after the last line break
             commas = pc.count_substring(lines, pattern=",")
             blank = pc.is_in(lines, value_set=pa.array([b"", b"\r"], pa.large_binary()))
@@ -220,7 +233,7 @@ def not_listed(found: Scan) -> dict[tuple[Code, str | None], int]:
     return {k: n for k, n in rest.items() if n > 0}
 
 
-def _keep_lines(piece: bytes, lines: Any, malformed: list[int], out: BinaryIO) -> None:
+def _keep_lines(piece: memoryview, lines: Any, malformed: list[int], out: BinaryIO) -> None:
     """Write a slice of the file without its malformed lines."""
     pc: Any = import_module("pyarrow.compute")
 

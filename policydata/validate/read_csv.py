@@ -14,6 +14,7 @@ the files it reads.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
@@ -23,9 +24,9 @@ from policydata.generated.arrow import arrow_type
 from policydata.validate import codes
 from policydata.validate.convert import Converter
 from policydata.validate.csv_header import Header, header_end, read_header
-from policydata.validate.csv_records import Records, Scan, malformed_issues, not_listed
+from policydata.validate.csv_records import Records, Scan, line_slices, malformed_issues, not_listed
 from policydata.validate.csv_text import read_bytes, scan_quotes
-from policydata.validate.model import Issue, LoadedTable, Unread, first_rows
+from policydata.validate.model import Issue, LoadedTable, Unread, first_rows, pmap
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -46,43 +47,64 @@ class _Parsed:
     rows: int = 0
 
 
+#: bytes of records parsed at a time (by Arrow's multi-threaded reader) and typed before the next
+SECTION = 32 << 20
+
+
+def _reader_options(width: int, quoted: bool, skip_malformed: bool, skip_rows: int) -> dict[str, Any]:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"c{i}" for i in range(width)]
+    return {
+        # small blocks keep both cores busy
+        "read_options": pacsv.ReadOptions(skip_rows=skip_rows, column_names=names, block_size=1 << 20),
+        "parse_options": pacsv.ParseOptions(
+            newlines_in_values=quoted,
+            ignore_empty_lines=False,
+            invalid_row_handler=cast(Any, (lambda row: "skip") if skip_malformed else None),
+        ),
+        "convert_options": pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names}, strings_can_be_null=True, null_values=[""]
+        ),
+    }
+
+
 def _parse(
-    path: Path, header: Header, spec: TableSpec, limit: int, quoted: bool, skip_malformed: bool
+    path: Path, start: int, header: Header, spec: TableSpec, limit: int, flat: bool, skip_malformed: bool
 ) -> _Parsed:
-    """Read the records as text a block at a time, converting each field's cells to its type as
-    they come, so that the text of a typed column is never held whole. Without ``skip_malformed``
-    a record with another number of cells is an error: a reader told to skip them runs at half
-    the speed, so it is used only when needed."""
+    """Read the records as text, a section of the file at a time when records are lines, typing
+    each field's cells before the next section, so that the text of a typed column is never held
+    whole. Without ``skip_malformed`` a record with another number of cells is an error: a reader
+    told to skip them runs at half the speed, so it is used only when needed."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     pc: Any = import_module("pyarrow.compute")
 
-    names = [f"c{i}" for i in range(len(header.labels))]
-    reader = pacsv.open_csv(
-        # from the file, not from bytes in memory
-        str(path),
-        read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=4 << 20),
-        parse_options=pacsv.ParseOptions(
-            newlines_in_values=quoted,
-            ignore_empty_lines=False,
-            invalid_row_handler=cast(Any, (lambda row: "skip") if skip_malformed else None),
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names},
-            strings_can_be_null=True,
-            null_values=[""],
-        ),
-    )
+    width = len(header.labels)
     parsed = _Parsed({s.name: Converter(s, limit) for s in spec.fields if s.name in header.positions})
-    for batch in reader:
-        blank = pc.is_null(batch.column(0))
-        for i in range(1, batch.num_columns):
-            blank = pc.and_(blank, pc.is_null(batch.column(i)))
-        parsed.blank.append(blank)
-        for name, converter in parsed.columns.items():
-            converter.add(batch.column(header.positions[name]))
-        parsed.rows += batch.num_rows
+    sections: Iterator[pa.Table]
+    if flat:
+        options = _reader_options(width, False, skip_malformed, 0)
+        sections = (
+            pacsv.read_csv(cast(Any, pa.BufferReader(b)), **options)
+            for b in line_slices(path, start, size=SECTION)
+        )
+    else:  # a quoted value may run over lines: one section
+        sections = iter([pacsv.read_csv(str(path), **_reader_options(width, True, skip_malformed, 1))])
+    for table in sections:
+        blank = pc.is_null(table.column(0))
+        for i in range(1, table.num_columns):
+            blank = pc.and_(blank, pc.is_null(table.column(i)))
+        parsed.blank.extend(blank.chunks if isinstance(blank, pa.ChunkedArray) else [blank])
+        # the fields side by side: Arrow compute releases the GIL
+        work = [
+            (converter, table.column(header.positions[name])) for name, converter in parsed.columns.items()
+        ]
+        pmap(lambda job: job[0].add(job[1]), work)
+        del work
+        parsed.rows += table.num_rows
     return parsed
 
 
@@ -134,7 +156,7 @@ def _read_records(
     records.forget()  # the parser reads the file itself: do not hold its bytes twice
     try:
         try:
-            return _parse(path, header, spec, limit, not records.flat, skip_malformed=False), None
+            return _parse(path, records.start, header, spec, limit, records.flat, skip_malformed=False), None
         except pa.ArrowInvalid as exc:
             if "columns, got" not in str(exc):
                 raise
@@ -159,14 +181,14 @@ def _read_malformed(
         found = records.scan(limit)
         if found.clearly_wrong:
             return _given_up(issues, found, header)
-        return _parse(path, header, spec, limit, True, skip_malformed=True), found
+        return _parse(path, records.start, header, spec, limit, False, skip_malformed=True), found
     # one record per line: a copy without the malformed lines parses at full speed
     with tempfile.TemporaryDirectory(prefix="policydata-") as tmp:
         clean = Path(tmp) / path.name
         found = records.clean_copy(limit, clean)
         if found.clearly_wrong:
             return _given_up(issues, found, header)
-        return _parse(clean, header, spec, limit, False, skip_malformed=False), found
+        return _parse(clean, len(records.head), header, spec, limit, True, skip_malformed=False), found
 
 
 def read_csv_table(path: Path, file: str, spec: TableSpec, limit: int) -> LoadedTable | Unread:
