@@ -386,3 +386,25 @@ def test_skipped_checks_are_in_the_report_data(tmp_path: Path) -> None:
         ("foreign-key", "policy_sectors"),
     ]
     assert Report.from_dict(data) == report
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"x" * 200_000, (",".join(f"c{i}" for i in range(5_000)) + "\n1,2\n").encode()],
+    ids=["first-line-200-kB", "header-of-5000-columns"],
+)
+def test_a_first_line_that_cannot_be_a_header_is_one_problem(tmp_path: Path, body: bytes) -> None:
+    path = tmp_path / "readings.csv"
+    path.write_bytes(body)
+    report = policydata.validate(path, tables=[READINGS])
+    assert [(p.code, p.line) for p in report.problems] == [("header", 1)]
+    assert [(s.check, s.table) for s in report.skipped] == [("rows", "readings")]
+
+
+def test_a_huge_cell_is_shown_cut(tmp_path: Path) -> None:
+    path = tmp_path / "readings.csv"
+    path.write_text("reading_id,n,start,end\nR1,2,2099-01-01,\nR" + "x" * 100_000 + ",4,2099-01-01,\n")
+    (problem,) = policydata.validate(path, tables=[READINGS]).problems
+    assert (problem.code, problem.line) == ("pattern", 3)
+    assert problem.value is not None and len(problem.value) == 1000
+    assert len(problem.message) < 1000

@@ -90,6 +90,12 @@ MUTATIONS = st.one_of(
     st.just(lambda b: b.partition(b"\n")[2]),  # the header lost
     st.just(lambda b: b + b.partition(b"\n")[2]),  # every record twice
     st.builds(lambda mb: lambda b: _grow(b, mb), st.sampled_from([0.5, 1.0, 2.0])),
+    # one value, or a line without a break, of hundreds of kilobytes
+    st.builds(
+        lambda at, c: lambda b: _insert(b, at, c * 300_000),
+        st.integers(0, 40_000),
+        st.sampled_from([b"x", b","]),
+    ),
 )
 
 

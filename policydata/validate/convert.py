@@ -8,7 +8,7 @@ from typing import Any, cast
 from policydata.generated.arrow import arrow_type
 from policydata.schemas.model import FieldSpec
 from policydata.validate import codes
-from policydata.validate.model import Failure, Issue, LoadedTable, first_rows
+from policydata.validate.model import Failure, Issue, LoadedTable, clip, first_rows
 
 EXPECTED = {
     "date": "an ISO date, YYYY-MM-DD",
@@ -137,7 +137,7 @@ def type_error_issue(spec: FieldSpec, row: int, value: str | None) -> Issue:
     """A cell that cannot be read as its field's type."""
     return Issue(
         codes.TYPE_ERROR,
-        f"{spec.name} is {value!r}; expected {EXPECTED[spec.kind]}.",
+        f"{spec.name} is {clip(value)!r}; expected {EXPECTED[spec.kind]}.",
         row=row,
         field=spec.name,
         value=value,

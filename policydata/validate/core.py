@@ -149,7 +149,8 @@ def _problems(
                 row=row,
                 column=column,
                 field=i.field,
-                value=i.value,
+                # a cell of a megabyte says no more in a report than its first thousand characters
+                value=i.value if i.value is None or len(i.value) <= 1000 else i.value[:999] + "…",
                 code=i.code.code,
                 severity="warning" if i.code in codes.WARNINGS else "error",
             )

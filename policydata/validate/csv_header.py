@@ -54,12 +54,33 @@ def header_end(raw: bytes) -> int:
     return end
 
 
-def _labels(raw: bytes) -> list[str]:
-    end = raw.find(b"\n")
+#: a header row longer than this, or with more columns than this times the table's (and at least
+#: 256), is not a header: the file's structure is not the table's
+MAX_HEADER_BYTES = 1 << 16
+MAX_HEADER_COLUMNS = 4
+
+
+def _labels(raw: bytes) -> list[str] | None:
+    """The labels of the first row; None when it is too long to be a header."""
+    end = raw.find(b"\n", 0, MAX_HEADER_BYTES)
+    if end < 0 and len(raw) > MAX_HEADER_BYTES:
+        return None
     first = raw[: end if end >= 0 else len(raw)]
     if first.count(b'"') % 2:  # a quoted label spans lines: let csv find its end
-        first = raw[: 1 << 16]
-    return next(csv.reader(io.StringIO(first.decode("utf-8", "replace"), newline="")), [])
+        first = raw[:MAX_HEADER_BYTES]
+    try:
+        return next(csv.reader(io.StringIO(first.decode("utf-8", "replace"), newline="")), [])
+    except csv.Error:  # a label beyond the csv module's field size
+        return None
+
+
+def _not_a_header(names: list[str], what: str) -> Issue:
+    return Issue(
+        codes.HEADER,
+        f"The first line is not a header: {what}. Expected, in this order: {','.join(names)}. "
+        "Its rows were not checked.",
+        line=1,
+    )
 
 
 def _moved(labels: list[str], names: list[str]) -> list[str]:
@@ -152,6 +173,14 @@ def read_header(raw: bytes, spec: TableSpec, issues: list[Issue]) -> Header:
         )
         return Header([], names, unusable="the file is empty")
     labels = _labels(raw)
+    if labels is None or len(labels) > max(256, MAX_HEADER_COLUMNS * len(names)):
+        what = (
+            f"it has {len(labels)} columns, where the table has {len(names)}"
+            if labels is not None
+            else f"it is longer than {MAX_HEADER_BYTES} bytes"
+        )
+        issues.append(_not_a_header(names, what))
+        return Header([], names, unusable=f"its first line is not a header ({what})")
     header = Header(labels, names)
     for i, label in enumerate(labels):
         if label in names:

@@ -37,6 +37,8 @@ class BadRecord:
     cells: list[str]
     #: the problem it is: (extra-cell, None) or (missing-cell, the first field without a cell)
     kind: tuple[Code, str | None]
+    #: how many cells it has (``cells`` holds the first few)
+    width: int = 0
 
 
 @dataclass
@@ -153,7 +155,10 @@ class Records:
         found.indices.append(record)
         found.counts[kind] += 1
         if len(found.examples) < limit:
-            found.examples.append(BadRecord(record, line, cells, kind))
+            # the cells a message shows, not all of a line that may be megabytes long
+            found.examples.append(
+                BadRecord(record, line, [c[:200] for c in cells[: len(self.labels) + 4]], kind, len(cells))
+            )
 
     def _slices(self, budget: int | None) -> Iterator[memoryview]:
         """The records' bytes a slice at a time, each ending with a line break (or the file): from
@@ -255,7 +260,7 @@ def malformed_issues(found: Scan, labels: list[str]) -> list[Issue]:
     width = len(labels)
     out = []
     for bad in found.examples:
-        n = len(bad.cells)
+        n = bad.width or len(bad.cells)
         code, first = bad.kind
         if code is codes.EXTRA_CELL:
             extra = bad.cells[width:]

@@ -24,7 +24,7 @@ from policydata.validate import codes
 from policydata.validate.checks import key_strings, likely_duplicate_rows, text_failures
 from policydata.validate.codes import Code
 from policydata.validate.convert import type_error_issue
-from policydata.validate.model import Failure, Issue, LoadedTable, pmap
+from policydata.validate.model import Failure, Issue, LoadedTable, clip, pmap
 
 # Characters that look like ASCII letters, digits or punctuation in ids and codes.
 _LOOK_ALIKES = str.maketrans(
@@ -74,8 +74,8 @@ def _expected(spec: FieldSpec) -> str:
 def _whitespace_issue(spec: FieldSpec, value: str, row: int) -> Issue:
     return Issue(
         codes.WHITESPACE,
-        f"{spec.name} is {value!r}, with white space at its start or end. Expected "
-        f"{value.strip()!r}; remove the spaces.",
+        f"{spec.name} is {clip(value)!r}, with white space at its start or end. Expected "
+        f"{clip(value.strip())!r}; remove the spaces.",
         row=row,
         field=spec.name,
         value=value,
@@ -87,7 +87,7 @@ def _look_alike_issue(spec: FieldSpec, value: str, folded: str, row: int) -> Iss
     names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in odd)
     return Issue(
         codes.LOOK_ALIKE,
-        f"{spec.name} is {value!r}, which contains characters that only look like ASCII "
+        f"{spec.name} is {clip(value)!r}, which contains characters that only look like ASCII "
         f"({names}). Expected {folded!r}; retype it in plain ASCII.",
         row=row,
         field=spec.name,
@@ -100,12 +100,12 @@ def _text_issue(code: Code, spec: FieldSpec, value: str, row: int) -> Issue:
         found = sorted({c for c in value if unicodedata.category(c) == "Cc" and c not in "\t\n\r"})
         names = ", ".join(f"U+{ord(c):04X}" for c in found)
         message = (
-            f"{spec.name} is {value!r}, which holds control characters ({names}) that no text "
+            f"{spec.name} is {clip(value)!r}, which holds control characters ({names}) that no text "
             "needs (pasted from a binary file or a terminal?). Delete them."
         )
     else:
         message = (
-            f"{spec.name} is {value!r}, which a spreadsheet opening this file would run as a "
+            f"{spec.name} is {clip(value)!r}, which a spreadsheet opening this file would run as a "
             "formula. If it is text, reword it so that it does not start with = + - @ (this is "
             "a warning: check the value)."
         )
@@ -134,7 +134,7 @@ def cell_issue(t: LoadedTable, code: Code, row: int, spec: FieldSpec) -> Issue:
             return _whitespace_issue(spec, value, row)
         return Issue(
             code,
-            f"{spec.name} is {value!r}; expected {_expected(spec)}.",
+            f"{spec.name} is {clip(value)!r}; expected {_expected(spec)}.",
             row=row,
             field=spec.name,
             value=value,
@@ -146,7 +146,7 @@ def cell_issue(t: LoadedTable, code: Code, row: int, spec: FieldSpec) -> Issue:
         bounds = f"at most {spec.maximum:g}"
     return Issue(
         code,
-        f"{spec.name} is {value}; expected a value {bounds} ({spec.description})",
+        f"{spec.name} is {clip(value)}; expected a value {bounds} ({spec.description})",
         row=row,
         field=spec.name,
         value=value,
@@ -155,7 +155,7 @@ def cell_issue(t: LoadedTable, code: Code, row: int, spec: FieldSpec) -> Issue:
 
 def _rule_issue(t: LoadedTable, rule: Rule, row: int) -> Issue:
     values = {f: t.value(f, row) for f in rule.fields}
-    shown = ", ".join(f"{f}={v if v is not None else '(empty)'}" for f, v in values.items())
+    shown = ", ".join(f"{f}={clip(v) if v is not None else '(empty)'}" for f, v in values.items())
     first = rule.fields[0]
     return Issue(
         codes.of_rule(rule.code),
@@ -198,7 +198,7 @@ def duplicate_key_issues(t: LoadedTable, mask: Any, limit: int) -> tuple[list[Is
         out.append(
             Issue(
                 codes.DUPLICATE_KEY,
-                f"{'/'.join(key)} {shown!r} is used by an earlier row too ({{first:{first}}}). "
+                f"{'/'.join(key)} {clip(shown)!r} is used by an earlier row too ({{first:{first}}}). "
                 "Expected each key once; give this record its own id, or merge the two.",
                 row=row,
                 field=key[0],
@@ -224,7 +224,7 @@ def likely_duplicate_issues(t: LoadedTable, limit: int) -> tuple[list[Issue], in
         out.append(
             Issue(
                 codes.LIKELY_DUPLICATE,
-                f"{this!r} has the same {', '.join(fields)} as {that!r} ({{first:{first}}}): "
+                f"{clip(this)!r} has the same {', '.join(fields)} as {clip(that)!r} ({{first:{first}}}): "
                 "probably the same record entered twice. Delete one, or record what differs "
                 "between them.",
                 row=row,

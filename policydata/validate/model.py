@@ -197,6 +197,19 @@ class LoadedTable:
         return as_text(self.data.column(field_name)[row].as_py())
 
 
+def clip(value: str | None, width: int = 200) -> str | None:
+    """A value short enough to quote in a message (a cell may be megabytes long).
+
+    Examples
+    --------
+    >>> clip("x" * 300)[-3:], len(clip("x" * 300))
+    ('xx…', 200)
+    """
+    if value is None or len(value) <= width:
+        return value
+    return value[: width - 1] + "…"
+
+
 def as_text(value: object) -> str | None:
     if value is None:
         return None

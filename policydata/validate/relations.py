@@ -23,7 +23,7 @@ from policydata.schemas.model import ForeignKey
 from policydata.validate import codes
 from policydata.validate.checks import key_strings
 from policydata.validate.explain import accepts, fold
-from policydata.validate.model import Issue, LoadedTable, first_rows
+from policydata.validate.model import Issue, LoadedTable, clip, first_rows
 
 #: bad key cells whose plain fix is looked for (one Python call each); beyond, none is assumed
 _FIX_BUDGET = 100_000
@@ -141,14 +141,14 @@ def _reference_issue(ref: _Reference, row: int, value: str, more: int, rel: Rela
     if not parent.num_rows:
         message = (
             f"{len(ref.rows)} row(s) of {ref.table} refer to {ref.parent} records (the first: "
-            f"{'/'.join(fields)} {value!r}), but {ref.parent} has none: {parent.file} has only its "
+            f"{'/'.join(fields)} {clip(value)!r}), but {ref.parent} has none: {parent.file} has only its "
             f"header. Add the records of {ref.parent}, or remove the references."
         )
     else:
         others = f" {more} more row(s) refer to it too." if more else ""
         message = (
-            f"{'/'.join(fields)} is {value!r}, but {ref.parent} has no record with {target} "
-            f"{value!r}.{others} Add that record first, or correct the id (ids are case-sensitive)."
+            f"{'/'.join(fields)} is {clip(value)!r}, but {ref.parent} has no record with {target} "
+            f"{clip(value)!r}.{others} Add that record first, or correct the id (ids are case-sensitive)."
         )
     return Issue(codes.FOREIGN_KEY, message, row=row, field=fields[0], value=value, involves=fields)
 
@@ -278,7 +278,7 @@ def _missing_citations(rel: Relations, citations: LoadedTable) -> None:
             tail = f" No citation names any of the {count} records of {name}." if none_cited else ""
             issue = Issue(
                 codes.MISSING_CITATION,
-                f"{name} record {record_id!r} cites no source. Expected a row in citations with "
+                f"{name} record {clip(record_id)!r} cites no source. Expected a row in citations with "
                 f"table={name} and record_id={record_id}; add one naming the source of these facts.{tail}",
                 row=row,
                 field=t.spec.primary_key[0],
@@ -378,7 +378,7 @@ def _link_issues(events: LoadedTable, i: int, row: dict[str, Any], by_id: Mappin
             out.append(
                 Issue(
                     codes.LINK_DIRECTION,
-                    f"{col} is {target_id!r}, an event of {direction[0]} on {direction[1]}; expected "
+                    f"{col} is {clip(target_id)!r}, an event of {direction[0]} on {direction[1]}; expected "
                     f"an event of {expected[0]} on {expected[1]}. Check which event is meant.",
                     row=i,
                     field=col,
@@ -391,7 +391,7 @@ def _link_issues(events: LoadedTable, i: int, row: dict[str, Any], by_id: Mappin
             out.append(
                 Issue(
                     codes.LINK_ORDER,
-                    f"{col} is {target_id!r}, which starts on {t_start}, after this event ({start}). "
+                    f"{col} is {clip(target_id)!r}, which starts on {t_start}, after this event ({start}). "
                     "Expected a link to an earlier event; check the link and both dates.",
                     row=i,
                     field=col,
@@ -410,7 +410,7 @@ def _link_issues(events: LoadedTable, i: int, row: dict[str, Any], by_id: Mappin
             out.append(
                 Issue(
                     codes.REPLACE_GAP,
-                    f"This event replaces {amends!r} from {row['effective_date']}, but that event's "
+                    f"This event replaces {clip(amends)!r} from {row['effective_date']}, but that event's "
                     f"end_date is {target['end_date'] or '(empty)'}. Expected the two dates to be "
                     f"equal; set {amends}'s end_date to {row['effective_date']}.",
                     row=i,
