@@ -61,6 +61,16 @@ class Scan:
         return self.malformed >= 10 and self.malformed * 2 > self.records
 
 
+def _cells(line: str) -> list[str]:
+    """The cells of one line, as the csv module reads them (split at commas when it cannot)."""
+    if '"' not in line:
+        return line.split(",")
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:  # a value beyond the csv module's field size
+        return line.split(",")
+
+
 def _kind(n: int, labels: list[str], names: frozenset[str]) -> tuple[Code, str | None]:
     if n > len(labels):
         return codes.EXTRA_CELL, None
@@ -199,7 +209,7 @@ class Records:
                 at = pc.indices_nonzero(look)
                 texts = [b.decode("utf-8").rstrip("\r") for b in pc.take(lines, at).to_pylist()]
                 for i, text in zip(at.to_pylist(), texts, strict=True):
-                    cells = next(csv.reader([text])) if '"' in text else text.split(",")
+                    cells = _cells(text)
                     if len(cells) != len(self.labels):
                         self._add(found, limit, found.records + i, found.records + i + 2, cells)
                         malformed.append(i)
