@@ -124,7 +124,7 @@ def _run(label: str, cmd: list[str], repeat: int, size: float) -> None:
         f"{label:10s}: {size:4.0f} MiB  wall best {walls[0]:5.2f} s, "
         f"median {statistics.median(walls):5.2f} s; "
         f"CPU {cpu:5.2f} s; peak {rss:4.0f} MiB ({rss / size:.1f} MiB per MiB of input); exit {code}\n"
-        f"            [{tail[:160]}]"
+        f"            [{tail[:220]}]"
     )
 
 
