@@ -408,3 +408,39 @@ def test_a_huge_cell_is_shown_cut(tmp_path: Path) -> None:
     assert (problem.code, problem.line) == ("pattern", 3)
     assert problem.value is not None and len(problem.value) == 1000
     assert len(problem.message) < 1000
+
+
+class _Before2100(Rule):
+    """A rule without a vectorised form, about a date: row_ok gets a datetime.date or None."""
+
+    code = "rule"
+
+    @property
+    def fields(self) -> tuple[str, ...]:  # type: ignore[override]
+        return ("start",)
+
+    def row_ok(self, row: object) -> bool:
+        start = row["start"]  # type: ignore[index]
+        assert start is None or type(start) is dt.date
+        return start is None or start < dt.date(2100, 1, 1)
+
+    def describe(self) -> str:
+        return "start must be before 2100"
+
+
+class Visit(Record):
+    """A synthetic table with a date rule of its own."""
+
+    visit_id: str = field("Id.", pattern=r"^V[0-9]+$")
+    start: dt.date | None = field("Start.")
+
+    __rules__ = (_Before2100(),)
+
+
+@pytest.mark.parametrize("engine", ["arrow", "pandas"])
+def test_a_rule_of_your_own_gets_dates_in_both_engines(tmp_path: Path, engine: str) -> None:
+    path = tmp_path / "visits.csv"
+    path.write_text("visit_id,start\nV1,2099-01-01\nV2,2100-06-01\nV3,\n", encoding="utf-8")
+    spec = TableSpec("visits", Visit, ("visit_id",))
+    report = policydata.validate(path, tables=[spec], engine=engine)  # type: ignore[arg-type]
+    assert [(p.code, p.line) for p in report.problems] == [("rule", 3)]
