@@ -563,3 +563,24 @@ def test_scalar_and_vectorised_agree(release: Path, imposing: str, target: str) 
     """Coverage of every line by every event, and one line alone against all lines at once, on
     every day something changes (see tests/test_tariffs_engine.py for the real release)."""
     assert agree(imposing, target, days_of(imposing, target, "2097-01-01", "2099-12-31", 40), None) > 0
+
+
+@pytest.mark.parametrize(
+    ("imposing", "target", "day"),
+    [("USA", "EUN", "2099-03-15"), ("EUN", "USA", "2099-03-15"), ("USA", "CHN", "2100-01-01")],
+    ids=["direction-without-events", "other-direction-without-events", "after-as-of"],
+)
+def test_questions_outside_the_release_are_refused_not_answered_0(
+    release: Path, imposing: str, target: str, day: str
+) -> None:
+    """The synthetic release records USA<->CHN only, up to its as-of date 2099-12-31."""
+    with pytest.raises(InvalidArgumentError) as info:
+        rate_stack(imposing, target, day)
+    assert info.value.code == "invalid-argument"
+    with pytest.raises(InvalidArgumentError):
+        rate_timeline(imposing, target, "2099-01-01", day)
+
+
+def test_the_as_of_date_itself_is_answered(release: Path) -> None:
+    assert rate_stack("USA", "CHN", "2099-12-31").on == dt.date(2099, 12, 31)
+    assert not rate_timeline("USA", "CHN", "2099-01-01", "2099-12-31").empty
