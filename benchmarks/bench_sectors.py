@@ -22,7 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-WINDOW = ["--from", "2018-01-01", "--to", "2026-12-31"]
+#: from 2018 to the release's as-of date (the default end)
+WINDOW = ["--from", "2018-01-01"]
 
 
 def commands(out: Path) -> list[list[str]]:
@@ -75,7 +76,7 @@ def main() -> None:
         wall, cpu, peak = run(todo[1], env)
         print(f"cold (builds the index): {label(todo[1])}")
         print(f"{'':<62} {wall:6.2f} s  cpu {cpu:5.2f} s  peak {peak:4.0f} MiB")
-        head = f"warm, median of {args.runs} (window 2018-2026)"
+        head = f"warm, median of {args.runs} (2018 to the as-of date)"
         print(f"{head:<62} {'wall':>8}  {'cpu':>9}  {'peak':>9}")
         for command in todo:
             found = [run(command, env) for _ in range(args.runs)]

@@ -31,8 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from policydata.catalog import ForeignKey
-from policydata.schemas import Distinct, Ordered, Record, field
+from policydata.schemas import Distinct, ForeignKey, Ordered, Record, field
 from policydata.schemas import _patterns as p
 from policydata.validate import TableSpec
 

@@ -318,9 +318,19 @@ def to_pandas(arrow: pa.Table, fields: Sequence[FieldSpec] | None = None) -> Any
     """Convert an Arrow table to pandas with the dtypes the pandera schemas expect.
 
     Integers stay integers when they have nulls (``Int64``); nullable booleans become pandas'
-    ``boolean``; dates become ``datetime.date`` objects. ``fields`` (the table's
+    ``boolean``; dates become ``datetime64[ms]`` columns (a missing date is ``NaT``), so that
+    ``.dt``, comparisons with ISO strings (``frame["effective_date"] >= "2025-01-01"``) and
+    resampling work as pandas users expect. Millisecond rather than nanosecond units keep every
+    date a release can hold (years 1 to 9999) in range. ``fields`` (the table's
     :class:`~policydata.schemas.model.FieldSpec` objects) decide nullability; without them, the
     Arrow schema's does.
+
+    Examples
+    --------
+    >>> import datetime as dt, pyarrow as pa
+    >>> frame = to_pandas(pa.table({"day": pa.array([dt.date(2025, 4, 9), None], pa.date32())}))
+    >>> str(frame["day"].dtype), frame["day"].dt.year.tolist()
+    ('datetime64[ms]', [2025.0, nan])
     """
     import pandas as pd
     import pyarrow as pa
@@ -330,7 +340,7 @@ def to_pandas(arrow: pa.Table, fields: Sequence[FieldSpec] | None = None) -> Any
             return pd.Int64Dtype()
         return None
 
-    frame = arrow.to_pandas(types_mapper=mapper)
+    frame = arrow.to_pandas(types_mapper=mapper, date_as_object=False)
     nullable = {f.name: f.nullable for f in fields} if fields is not None else {}
     for field in arrow.schema:
         column = frame[field.name]

@@ -20,6 +20,10 @@ class Case:
     description: str
     delete: tuple[str, ...]
     expected: tuple[dict[str, Any], ...]
+    #: files to validate, relative to the folder (loose files); empty: the folder itself
+    paths: tuple[str, ...] = ()
+    #: (check, table) of each check the report must say was not run; None: not asserted
+    skipped: tuple[tuple[str, str | None], ...] | None = None
 
     @property
     def folder(self) -> Path:
@@ -27,6 +31,10 @@ class Case:
 
     def overlay(self) -> list[Path]:
         return sorted(p for p in self.folder.iterdir() if p.name != "case.json")
+
+    def targets(self, folder: Path) -> list[Path]:
+        """What to validate in a materialised folder: the folder, or the case's loose files."""
+        return [folder / p for p in self.paths] if self.paths else [folder]
 
     def materialise(self, target: Path) -> Path:
         """The valid corpus with this case's files laid over it, in ``target``."""
@@ -42,7 +50,17 @@ def cases() -> list[Case]:
     out = []
     for folder in sorted(BAD.iterdir()):
         spec = json.loads((folder / "case.json").read_text(encoding="utf-8"))
-        out.append(Case(folder.name, spec["description"], tuple(spec["delete"]), tuple(spec["expected"])))
+        skipped = spec.get("skipped")
+        out.append(
+            Case(
+                folder.name,
+                spec["description"],
+                tuple(spec["delete"]),
+                tuple(spec["expected"]),
+                tuple(spec.get("paths", ())),
+                None if skipped is None else tuple((c, t) for c, t in skipped),
+            )
+        )
     return out
 
 

@@ -146,3 +146,21 @@ def test_typed_accessors_return_validated_frames(name: str) -> None:
     frame = accessor(validate=True)
     assert isinstance(frame, pd.DataFrame)
     assert list(frame.columns) == list(table(accessor.__name__).model.model_fields)
+
+
+def test_pandas_dates_are_datetime64() -> None:
+    """Date columns are datetime64 (NaT for a missing date), in load() and the typed frames alike."""
+    frame = policydata.load("tariff_events", columns=["event_id", "effective_date", "end_date"])
+    typed = policydata.tariff_events()
+    for df in (frame, typed):
+        assert str(df["effective_date"].dtype) == "datetime64[ms]"
+        assert df["end_date"].isna().any()
+    since_2025 = frame[frame["effective_date"] >= "2025-01-01"]
+    assert (since_2025["effective_date"].dt.year >= 2025).all()
+    expected = policydata.load(
+        "tariff_events",
+        backend="arrow",
+        columns=["event_id"],
+        filters=[("effective_date", ">=", "2025-01-01")],
+    )
+    assert sorted(since_2025["event_id"]) == sorted(expected.column("event_id").to_pylist())

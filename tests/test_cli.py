@@ -83,3 +83,103 @@ def test_schemas_export_writes_the_generated_files(tmp_path: Path) -> None:
     result = run("schemas", "export", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert {p.name for p in tmp_path.iterdir()} == set(render_files())
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.split()[:2] == ["policydata", policydata.__version__]
+
+
+@pytest.mark.parametrize(
+    ("where", "condition"),
+    [
+        ("rate_pct=10", ("rate_pct", "=", 10.0)),
+        ("retroactive=true", ("retroactive", "=", True)),
+        ("products_encoded=false", ("products_encoded", "=", False)),
+        ("tariff_lines=120", ("tariff_lines", "=", 120)),
+        ("effective_date=2025-04-10", ("effective_date", "=", "2025-04-10")),
+    ],
+    ids=["number", "boolean-true", "boolean-false", "integer", "date"],
+)
+def test_show_reads_where_values_as_the_column_type(where: str, condition: tuple[str, str, object]) -> None:
+    result = run("show", "tariff_events", "--where", where, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    expected = policydata.load("tariff_events", backend="arrow", filters=[condition])
+    rows = json.loads(result.stdout)
+    assert [r["event_id"] for r in rows] == expected.column("event_id").to_pylist()
+
+
+@pytest.mark.parametrize("where", ["tariff_lines=abc", "effective_date=April", "rate_pct"], ids=str)
+def test_show_with_a_bad_where_value_is_a_usage_error(where: str) -> None:
+    result = run("show", "tariff_events", "--where", where)
+    assert result.returncode == 2
+    assert "(invalid-argument)" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_show_defaults_to_the_key_columns_and_those_filtered_on() -> None:
+    result = run("show", "sector_codes", "--where", "classification=ISIC4", "--format", "csv", "--limit", "3")
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header.replace('"', "").split(",") == ["sector_id", "classification", "code"]
+    assert len(rows) == 3
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_show_all_columns_as_data_equals_the_library(fmt: str) -> None:
+    import csv
+    import io
+
+    result = run("show", "sources", "--columns", "all", "--format", fmt)
+    assert result.returncode == 0, result.stderr
+    arrow = policydata.load("sources", backend="arrow")
+    if fmt == "json":
+        rows = json.loads(result.stdout)
+        assert [r["source_id"] for r in rows] == arrow.column("source_id").to_pylist()
+        assert list(rows[0]) == arrow.column_names
+    else:
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+        assert [r["source_id"] for r in rows] == arrow.column("source_id").to_pylist()
+
+
+def test_show_text_names_the_other_columns() -> None:
+    result = run("show", "tariff_events", "--limit", "2")
+    assert result.returncode == 0, result.stderr
+    assert "2 of" in result.stdout
+    assert "--columns all" in result.stdout
+    assert "rate_pct" in result.stdout  # listed among the columns not shown
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate", "nowhere", "--format", "json"),
+        ("validate", "--limit", "0", "--format", "json"),
+        ("validate", "--format=json", "--no-such-option"),
+        ("rate", "USA", "EUN", "--format", "json"),
+        ("diff", "2026.11.0", "1999.1.0", "--format", "json"),
+    ],
+    ids=["missing-path", "bad-limit", "unknown-option", "uncovered-pair", "unknown-release"],
+)
+def test_errors_under_format_json_are_json(args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] in {"invalid-argument", "usage-error", "release-not-found"}
+    assert error["message"]
+    assert "Traceback" not in result.stderr
+
+
+def test_timeline_of_a_direction_recorded_one_way_notes_the_other() -> None:
+    result = run("timeline", "EUN", "CHN", "--from", "2024-01-01", "--to", "2025-12-31", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert {line.split(",")[0] for line in result.stdout.splitlines()[1:]} == {"EUN"}
+    assert result.stderr.startswith("note:")  # the other direction is named, not drawn as 0%
+
+
+def test_rate_for_a_direction_the_release_does_not_record() -> None:
+    result = run("rate", "USA", "EUN", "--on", "2025-09-01")
+    assert result.returncode == 2
+    assert "0%" not in result.stdout
+    assert "(invalid-argument)" in result.stderr

@@ -272,3 +272,63 @@ def test_panel_command_writes_parquet(
         f"AND DATE '2099-04-15' < valid_to"
     ).fetchall()
     assert row == [(55.0, 55.0, True)]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("rate", "USA", "EUN", "--on", "2099-03-15"),
+        ("rate", "USA", "CHN", "--on", "2100-01-01"),
+        ("rate", "USA", "CHN", "--on", "2100-01-01", "--format", "json"),
+        ("timeline", "USA", "EUN", "--from", "2099-01-01", "--to", "2099-12-31"),
+        ("timeline", "USA", "CHN", "--from", "2099-01-01", "--to", "2100-06-30"),
+    ],
+    ids=[
+        "rate-no-events",
+        "rate-after-as-of",
+        "rate-after-as-of-json",
+        "timeline-no-events",
+        "timeline-after",
+    ],
+)
+def test_questions_the_release_cannot_answer_are_refused(
+    release: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    """No "0%" for a direction without events or a date after the as-of date (2099-12-31)."""
+    code, out = run(monkeypatch, capsys, *args)
+    assert code == 2
+    assert "0%" not in out
+    if "json" in args:
+        assert json.loads(out)["error"]["code"] == "invalid-argument"
+    else:
+        assert "(invalid-argument)" in capsys.readouterr().err
+
+
+def test_rate_defaults_to_the_as_of_date(
+    release: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = run(monkeypatch, capsys, "rate", "USA", "CHN", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["on"] == "2099-12-31"
+
+
+@pytest.mark.parametrize(
+    "where", ["missing/folder/chart.png", "chart.xyz", "."], ids=["no-folder", "suffix", "dir"]
+)
+def test_timeline_plot_to_a_path_that_cannot_be_written(
+    release: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    where: str,
+) -> None:
+    target = tmp_path / where
+    code, _ = run(
+        monkeypatch, capsys, "timeline", "USA", "CHN", "--from", "2099-01-01", "--to", "2099-12-31",
+        "--plot", str(target),
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "(invalid-argument)" in err
+    assert "internal error" not in err
+    assert not list(tmp_path.glob(".*partial*"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -227,3 +228,60 @@ def test_contributing_example_row_fits_the_schema(tmp_path: Path) -> None:
     assert header == [s.name for s in field_specs(model)]
     values = {k: (v if v != "" else None) for k, v in zip(header, row, strict=True)}
     model.model_validate(values)
+
+
+def test_github_annotations_stop_at_the_limit_github_shows_with_a_summary(tmp_path: Path) -> None:
+    """GitHub shows 10 error annotations per step: 9, then one that counts the rest; the log lists all."""
+    folder = BY_NAME["junk-lines"].materialise(tmp_path / "data")
+    result = run(str(folder), "--format", "github")
+    assert result.returncode == 1
+    annotations = [ln for ln in result.stdout.splitlines() if ln.startswith("::error")]
+    assert len(annotations) == 10
+    assert (
+        "title=policydata%3A more problems::3 more error(s) not annotated (3 missing-cell)" in annotations[-1]
+    )
+    logged = [ln for ln in result.stdout.splitlines() if ": error missing-cell" in ln]
+    assert len(logged) == 12
+    assert "note: rows of sector_codes not checked" in result.stdout
+
+
+def test_github_annotations_show_each_kind_first() -> None:
+    from policydata.validate.render import write_github
+    from policydata.validate.report import Report
+
+    problems = [Problem("pattern", "m", "t", "a.csv", line, 1, 1, "f", "v") for line in range(2, 30)]
+    problems.append(Problem("enum", "m", "t", "a.csv", 40, 1, 1, "g", "v"))
+    out = io.StringIO()
+    write_github(Report(problems), out)
+    annotations = [ln for ln in out.getvalue().splitlines() if ln.startswith("::error")]
+    assert "policydata enum" in annotations[1]  # the only enum problem is among those annotated
+
+
+def test_text_names_the_checks_that_were_not_run(tmp_path: Path) -> None:
+    folder = BY_NAME["foreign-key"].materialise(tmp_path / "data")
+    result = run(str(folder / "policy_sectors.csv"))
+    assert result.returncode == 0
+    notes = [ln for ln in result.stdout.splitlines() if ln.startswith("note: ")]
+    assert len(notes) == 3
+    assert "3 check(s) not run" in result.stdout.splitlines()[-1]
+
+
+def test_text_shows_a_long_expected_header_in_full(tmp_path: Path) -> None:
+    """The table wraps a long message (an expected header of 30 columns) rather than cutting it."""
+    from policydata.catalog import table
+    from policydata.validate.render import write_text
+
+    folder = BY_NAME["header-missing-required-column"].materialise(tmp_path / "data")
+    out = io.StringIO()
+    write_text(policydata.validate(folder), out, width=100)
+    cells = [ln.split("│")[-2].strip() for ln in out.getvalue().splitlines() if ln.startswith("│")]
+    message = "".join(cells)
+    expected = ",".join(table("tariff_events").field_names)
+    assert f"Expected,inthisorder:{expected}." in message.replace(" ", "")
+    assert "missing status" in " ".join(cells)
+
+
+def test_usage_error_under_format_json_is_json(tmp_path: Path) -> None:
+    result = run(str(tmp_path / "nowhere"), "--format", "json")
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["error"]["code"] == "invalid-argument"

@@ -21,7 +21,7 @@ pytest.importorskip("datasette", reason="the explorer needs the extra 'serve'")
 
 DB = "/policydata"
 TOYS = {"imposing": "USA", "target": "CHN", "hs": "950300", "on": "2025-04-10"}
-WINDOW = {"imposing": "USA", "target": "CHN", "from": "2018-01-01", "to": "2026-12-31"}
+WINDOW = {"imposing": "USA", "target": "CHN", "from": "2018-01-01", "to": "2026-12-05"}
 
 
 def release_tables() -> list[str]:
@@ -230,7 +230,7 @@ def test_rate_page_without_parameters_shows_the_form(explorer: Explorer) -> None
 def test_timeline_page_chart_and_endpoint(explorer: Explorer) -> None:
     page = explorer.get("/-/timeline", WINDOW)
     assert page.status == 200
-    chart = "/-/timeline.png?imposing=USA&amp;target=CHN&amp;from=2018-01-01&amp;to=2026-12-31"
+    chart = "/-/timeline.png?imposing=USA&amp;target=CHN&amp;from=2018-01-01&amp;to=2026-12-05"
     assert f'id="pd-chart" src="{chart}"' in page.text
     assert_local_assets(page.text)
     png = explorer.get("/-/timeline.png", WINDOW)
@@ -240,7 +240,7 @@ def test_timeline_page_chart_and_endpoint(explorer: Explorer) -> None:
     assert width > 600 and height > 400
     data = explorer.get("/-/timeline.json", WINDOW).json()
     assert [(d["imposing"], d["target"]) for d in data["directions"]] == [("USA", "CHN"), ("CHN", "USA")]
-    expected = timeline_rows(rate_timeline("USA", "CHN", "2018-01-01", "2026-12-31"))
+    expected = timeline_rows(rate_timeline("USA", "CHN", "2018-01-01", "2026-12-05"))
     changes = data["directions"][0]["changes"]
     assert [(c["date"], c["total_pct"], c["total_upper_pct"], c["mean_pct"]) for c in changes] == [
         (r.start.isoformat(), r.total_pct, r.total_upper_pct, r.mean_pct) for r in expected
@@ -343,3 +343,12 @@ def test_parameters_are_escaped_on_the_pages(explorer: Explorer) -> None:
 def test_an_error_names_what_to_fix(explorer: Explorer) -> None:
     error: dict[str, Any] = explorer.get("/-/rate.json", BAD_RATE["bad-date"]).json()
     assert "2025-02-30" in error["error"] and error["hint"]
+
+
+def test_pages_without_a_date_ask_about_the_release_s_as_of_date(explorer: Explorer) -> None:
+    as_of = policydata.open_release().as_of
+    rate = explorer.get("/-/rate.json", {"imposing": "USA", "target": "CHN", "hs": "950300"})
+    assert rate.status == 200
+    assert rate.json()["on"] == as_of
+    timeline = explorer.get("/-/timeline.json", {"imposing": "USA", "target": "CHN", "hs": "950300"})
+    assert timeline.status == 200

@@ -111,6 +111,11 @@ def hts_lines(day: str, prefixes: list[str]) -> list[str]:
     )
 
 
+def as_of() -> str:
+    """The release's as-of date: the last day it answers for (the charts end there)."""
+    return str(policydata.open_release().as_of)
+
+
 def layer(stack: RateStack, event_id: str) -> Any:
     return next(la for la in stack.layers if la.event_id == event_id)
 
@@ -321,7 +326,7 @@ SECTORS = [f"MIC2025-{n:02d}" for n in range(1, 11) if n != 9] + ["FYP15-04", "S
 
 def _change_days(imposing: str, target: str, sector: str, count: int) -> list[dt.date]:
     """Days on which the sector's average or share changes (and the day before), a sample of them."""
-    frame = rate_timeline(imposing, target, "2018-01-01", "2026-12-31", sector=sector)
+    frame = rate_timeline(imposing, target, "2018-01-01", as_of(), sector=sector)
     starts = {a for series in (MEAN, SHARE) for a, _, _, _ in step_values(frame, series)}
     days = sorted(
         starts | {d - dt.timedelta(days=1) for d in starts if d.year >= 2018} - {dt.date(2017, 12, 31)}
@@ -379,9 +384,7 @@ def test_sector_chart(real_release: Path, tmp_path: Path) -> None:  # noqa: F811
 
     from policydata.plot import SECTOR_MEAN_LABEL, plot_sectors
 
-    columns = [
-        sector_timelines(a, b, "2018-01-01", "2026-12-31") for a, b in (("USA", "CHN"), ("CHN", "USA"))
-    ]
+    columns = [sector_timelines(a, b, "2018-01-01", as_of()) for a, b in (("USA", "CHN"), ("CHN", "USA"))]
     target = tmp_path / "sectors.png"
     fig = plot_sectors(columns, target)
     pixels = imread(target)

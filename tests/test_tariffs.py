@@ -598,3 +598,24 @@ def test_a_code_of_no_subheading_of_the_hs_basis_is_not_a_line() -> None:
     assert found.missing == ("842870",) and not found.enumerated
     assert q.lines(idx, "USA", question, D.fromordinal(2500)).missing == ()
     assert q.lines(idx, "USA", question, D.fromordinal(1500)).missing == ("842870",)
+
+
+@pytest.mark.parametrize(
+    ("imposing", "target", "day"),
+    [("USA", "EUN", "2099-03-15"), ("EUN", "USA", "2099-03-15"), ("USA", "CHN", "2100-01-01")],
+    ids=["direction-without-events", "other-direction-without-events", "after-as-of"],
+)
+def test_questions_outside_the_release_are_refused_not_answered_0(
+    release: Path, imposing: str, target: str, day: str
+) -> None:
+    """The synthetic release records USA<->CHN only, up to its as-of date 2099-12-31."""
+    with pytest.raises(InvalidArgumentError) as info:
+        rate_stack(imposing, target, day)
+    assert info.value.code == "invalid-argument"
+    with pytest.raises(InvalidArgumentError):
+        rate_timeline(imposing, target, "2099-01-01", day)
+
+
+def test_the_as_of_date_itself_is_answered(release: Path) -> None:
+    assert rate_stack("USA", "CHN", "2099-12-31").on == dt.date(2099, 12, 31)
+    assert not rate_timeline("USA", "CHN", "2099-01-01", "2099-12-31").empty

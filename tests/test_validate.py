@@ -273,3 +273,174 @@ def test_lone_carriage_returns_still_give_lines(tmp_path: Path) -> None:
     path.write_bytes(b"reading_id,n,start,end\rR1,2,2099-01-01,\rR2,-4,2099-01-02,\r")
     report = policydata.validate(path, tables=[READINGS])
     assert [(p.code, p.line) for p in report.problems] == [("out-of-range", 3)]
+
+
+def test_a_header_problem_does_not_hide_the_rows(tmp_path: Path) -> None:
+    """Columns out of order and one unknown: the header is one problem, and the rows are still
+    checked, each cell located at its column in the file."""
+    path = tmp_path / "readings.csv"
+    path.write_text(
+        "n,reading_id,start,end,comment\n2,R1,2099-01-01,,fine\n-4,R2,2099-01-01,,x\n4,R3,01/02/2099,,\n",
+        encoding="utf-8",
+    )
+    report = policydata.validate(path, tables=[READINGS])
+    assert [(p.code, p.line, p.column, p.field) for p in report.problems] == [
+        ("header", 1, None, None),
+        ("out-of-range", 3, 1, "n"),
+        ("type-error", 4, 3, "start"),
+    ]
+    assert report.tables == {"readings": 3}
+    assert report.skipped == []
+
+
+def test_a_missing_required_column_is_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "readings.csv"
+    path.write_text("reading_id,n,end\nR1,2,\nR2,4,\nR3,6,\n", encoding="utf-8")
+    report = policydata.validate(path, tables=[READINGS])
+    assert [(p.code, p.line) for p in report.problems] == [("header", 1)]
+
+
+@pytest.mark.parametrize("engine", ["arrow", "pandas"])
+def test_a_file_that_is_not_the_table_is_given_up_on(tmp_path: Path, engine: str) -> None:
+    """Mostly malformed records: the first few are listed, the rest counted, the rows not checked."""
+    path = tmp_path / "readings.csv"
+    junk = "".join(f"junk {i}\n" for i in range(5_000))
+    path.write_text("reading_id,n,start,end\n" + junk, encoding="utf-8")
+    report = policydata.validate(path, tables=[READINGS], limit=5, engine=engine)  # type: ignore[arg-type]
+    assert [(p.code, p.line, p.field) for p in report.problems] == [
+        ("missing-cell", line, "n") for line in range(2, 7)
+    ]
+    assert report.omitted == {f"{path}:missing-cell:n": 4_995}
+    assert [(s.check, s.table) for s in report.skipped] == [("rows", "readings")]
+    assert report.tables == {}
+
+
+def test_one_stray_quote_per_line_and_the_row_it_splits(tmp_path: Path) -> None:
+    path = tmp_path / "readings.csv"
+    path.write_text('reading_id,n,start,end\nR1,2,2099-01-01,\n"R"2",4,"2099-01-"0"2",\n', encoding="utf-8")
+    report = policydata.validate(path, tables=[READINGS])
+    assert [(p.code, p.line) for p in report.problems][:1] == [("stray-quote", 3)]
+    assert [p.code for p in report.problems].count("stray-quote") == 1
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens_in_a_large_file(tmp_path: Path) -> None:
+    path = tmp_path / "readings.csv"
+    rows = [f'R{i},{2 * i},2099-01-01,"2099-01-02"\n' for i in range(50_000)]
+    rows[9] = 'R9,18,"2099-01-01,\n'  # line 11
+    path.write_text("reading_id,n,start,end\n" + "".join(rows), encoding="utf-8")
+    report = policydata.validate(path, tables=[READINGS])
+    assert [(p.code, p.line) for p in report.problems] == [("unclosed-quote", 11)]
+    assert [(s.check, s.table) for s in report.skipped] == [("rows", "readings")]
+
+
+def test_the_limit_bounds_what_is_listed_and_counts_the_rest(tmp_path: Path) -> None:
+    """200,000 rows with a bad cell each: 3 listed per kind, the others counted exactly."""
+    path = tmp_path / "readings.csv"
+    rows = "".join(f"R{i},{-1 if i % 2 else 1},2099-13-01,\n" for i in range(200_000))
+    path.write_text("reading_id,n,start,end\n" + rows, encoding="utf-8")
+    report = policydata.validate(path, tables=[READINGS], limit=3)
+    # every start date is impossible; odd rows have a negative n, even rows an odd one (the rule)
+    listed = sorted((p.line or 0, p.code) for p in report.problems)
+    assert listed == sorted(
+        [(line, "type-error") for line in (2, 3, 4)]
+        + [(line, "out-of-range") for line in (3, 5, 7)]
+        + [(line, "rule") for line in (2, 4, 6)]
+    )
+    assert report.omitted[f"{path}:rule:n"] == 100_000 - 3
+    assert report.omitted[f"{path}:type-error:start"] == 200_000 - 3
+    assert report.omitted[f"{path}:out-of-range:n"] == 100_000 - 3
+
+
+def test_blank_rows_are_one_problem_each(tmp_path: Path) -> None:
+    path = tmp_path / "readings.csv"
+    path.write_text("reading_id,n,start,end\nR1,2,2099-01-01,\n,,,\n\nR2,4,2099-01-01,\n", encoding="utf-8")
+    report = policydata.validate(path, tables=[READINGS])
+    assert [(p.code, p.line) for p in report.problems] == [("blank-row", 3), ("blank-row", 4)]
+    assert report.tables == {"readings": 2}
+
+
+def test_parquet_with_a_column_of_the_wrong_type_checks_the_others(release: Path, tmp_path: Path) -> None:
+    def bad(t: pa.Table) -> pa.Table:
+        i = t.schema.get_field_index("tariff_lines")
+        rates = t.column("rate_pct").to_pylist()
+        rates[1] = -5.0
+        t = t.set_column(t.schema.get_field_index("rate_pct"), "rate_pct", pa.array(rates, pa.float64()))
+        return t.set_column(i, "tariff_lines", pa.array([True] * t.num_rows))
+
+    _rewrite(release, tmp_path / "rel", "tariff_events", bad)
+    report = policydata.validate(tmp_path / "rel")
+    assert [(p.code, p.row, p.field) for p in report.problems] == [
+        ("type-error", None, "tariff_lines"),
+        ("out-of-range", 1, "rate_pct"),
+    ]
+
+
+def test_skipped_checks_are_in_the_report_data(tmp_path: Path) -> None:
+    folder = BY_NAME["foreign-key"].materialise(tmp_path / "data")
+    report = policydata.validate(folder / "policy_sectors.csv")
+    assert report.problems == []
+    data = report.to_dict()
+    assert sorted((s["check"], s["table"]) for s in data["skipped"]) == [
+        ("citations", None),
+        ("foreign-key", "policy_sectors"),
+        ("foreign-key", "policy_sectors"),
+    ]
+    assert Report.from_dict(data) == report
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"x" * 200_000, (",".join(f"c{i}" for i in range(5_000)) + "\n1,2\n").encode()],
+    ids=["first-line-200-kB", "header-of-5000-columns"],
+)
+def test_a_first_line_that_cannot_be_a_header_is_one_problem(tmp_path: Path, body: bytes) -> None:
+    path = tmp_path / "readings.csv"
+    path.write_bytes(body)
+    report = policydata.validate(path, tables=[READINGS])
+    assert [(p.code, p.line) for p in report.problems] == [("header", 1)]
+    assert [(s.check, s.table) for s in report.skipped] == [("rows", "readings")]
+
+
+def test_a_huge_cell_is_shown_cut(tmp_path: Path) -> None:
+    path = tmp_path / "readings.csv"
+    path.write_text("reading_id,n,start,end\nR1,2,2099-01-01,\nR" + "x" * 100_000 + ",4,2099-01-01,\n")
+    (problem,) = policydata.validate(path, tables=[READINGS]).problems
+    assert (problem.code, problem.line) == ("pattern", 3)
+    assert problem.value is not None and len(problem.value) == 1000
+    assert len(problem.message) < 1000
+
+
+class _Before2100(Rule):
+    """A rule without a vectorised form, about a date: row_ok gets a datetime.date or None."""
+
+    code = "rule"
+
+    @property
+    def fields(self) -> tuple[str, ...]:  # type: ignore[override]
+        return ("start",)
+
+    def row_ok(self, row: object) -> bool:
+        start = row["start"]  # type: ignore[index]
+        assert start is None or type(start) is dt.date
+        return start is None or start < dt.date(2100, 1, 1)
+
+    def describe(self) -> str:
+        return "start must be before 2100"
+
+
+class Visit(Record):
+    """A synthetic table with a date rule of its own."""
+
+    visit_id: str = field("Id.", pattern=r"^V[0-9]+$")
+    start: dt.date | None = field("Start.")
+
+    __rules__ = (_Before2100(),)
+
+
+@pytest.mark.parametrize("engine", ["arrow", "pandas"])
+def test_a_rule_of_your_own_gets_dates_in_both_engines(tmp_path: Path, engine: str) -> None:
+    path = tmp_path / "visits.csv"
+    path.write_text("visit_id,start\nV1,2099-01-01\nV2,2100-06-01\nV3,\n", encoding="utf-8")
+    spec = TableSpec("visits", Visit, ("visit_id",))
+    report = policydata.validate(path, tables=[spec], engine=engine)  # type: ignore[arg-type]
+    assert [(p.code, p.line) for p in report.problems] == [("rule", 3)]

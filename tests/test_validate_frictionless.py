@@ -26,16 +26,18 @@ from policydata.validate.codes import CELL_CODES
 #: frictionless error type -> the policydata codes that report the same problem
 SAME: dict[str, set[str]] = {
     "blank-row": {"blank-row"},
-    "extra-cell": {"extra-cell"},
+    "extra-cell": {"extra-cell", "stray-quote"},  # a stray quote may split a value in two
     "missing-cell": {"missing-cell"},
     "duplicate-label": {"duplicate-label"},
     "type-error": {"type-error"},
     "extra-label": {"header", "duplicate-label"},
     "missing-label": {"header"},
     "incorrect-label": {"header"},
-    "constraint-error": {*(c.code for c in CELL_CODES), "unclosed-quote"},
-    # frictionless also finds a blank row's empty key "duplicated"
-    "primary-key": {"duplicate-key", "blank-row"},
+    # frictionless reads a row a cell short (or split by a stray quote) and finds its cells wrong;
+    # policydata reports the row's structure, once
+    "constraint-error": {*(c.code for c in CELL_CODES), "unclosed-quote", "stray-quote", "missing-cell"},
+    # frictionless also finds a blank row's (or a blank key's) empty key "duplicated"
+    "primary-key": {"duplicate-key", "blank-row", "missing-value"},
     "source-error": {"empty-file"},
 }
 LABELS = {"duplicate-label", "extra-label", "missing-label", "incorrect-label"}
@@ -88,6 +90,12 @@ def test_policydata_reports_what_frictionless_reports(case: Case, tmp_path: Path
         found = _frictionless_errors(path, schema)
         found += [e for e in _frictionless_errors(path, None) if e[0] in STRUCTURE]
         ours = [p for p in report.problems if p.file == str(path)]
+        if any(p.code == "empty-file" for p in ours):
+            continue  # a file of blank lines: frictionless reads blank rows, policydata no file
+        if any(s.check == "rows" and s.file == str(path) for s in report.skipped):
+            # policydata gave up on the file's rows (and says so): its first problems are listed
+            assert ours, case.name
+            continue
         if any(kind in LABELS for kind, _, _ in found):
             # a wrong header puts every cell under the wrong column; policydata stops there
             found = [e for e in found if e[0] in LABELS]
@@ -100,7 +108,8 @@ def test_policydata_reports_what_frictionless_reports(case: Case, tmp_path: Path
                 and (kind == "source-error" or p.line == line or (line == 1 and p.line is None))
             ]
             assert matches, f"{case.name}: frictionless {kind} at line {line} ({field}); ours: {ours}"
-            if kind in LISTED and field and kind not in {"duplicate-label"}:
+            # a row a cell short is one problem, naming the first field without a cell
+            if kind in LISTED and field and kind not in {"duplicate-label", "missing-cell"}:
                 assert any(p.field == field for p in matches), (kind, line, field)
 
 

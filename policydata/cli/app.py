@@ -5,16 +5,19 @@ Exit codes: 0 success or valid data, 1 invalid data, 2 usage or internal error.
 
 from __future__ import annotations
 
+import json
 import sys
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from policydata import settings
+from policydata.__about__ import __version__
 from policydata.errors import DataValidationError, PolicyDataError
+from policydata.release.index import embedded_version
 from policydata.validate.render import write_github, write_text
 
 app = typer.Typer(
@@ -38,6 +41,23 @@ EXIT_INVALID = 1
 EXIT_ERROR = 2
 
 
+def _version(value: bool) -> None:
+    if value:
+        data = embedded_version()
+        out.print(f"policydata {__version__}" + (f" (data release {data})" if data else ""), markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Open data on industrial policy and trade conflict: load, validate, release."""
+
+
 class Format(StrEnum):
     """Output formats of a validation report."""
 
@@ -56,6 +76,25 @@ def _print_report(report: Any, fmt: Format) -> None:
         write_text(report, sys.stdout)
 
 
+def _wants_json(argv: list[str]) -> bool:
+    """True when the command line asks for ``--format json``: its errors are then JSON too."""
+    return any(
+        (a == "--format" and argv[i + 1 : i + 2] == ["json"]) or a == "--format=json"
+        for i, a in enumerate(argv)
+    )
+
+
+def _fail(code: str, message: str, *, hint: str | None = None, exit_code: int = EXIT_ERROR) -> None:
+    """Report an error that stops the command: as JSON on stdout under ``--format json``."""
+    if _wants_json(sys.argv[1:]):
+        error = {"code": code, "message": message, "hint": hint}
+        sys.stdout.write(json.dumps({"error": error}, indent=2, ensure_ascii=False) + "\n")
+    else:
+        text = message if hint is None else f"{message} {hint}"
+        err.print(f"[bold red]error[/] ({code}): {escape(text)}", markup=True)
+    sys.exit(exit_code)
+
+
 def main() -> None:
     """Entry point: run the app, turning library errors into messages and exit codes."""
 
@@ -71,19 +110,20 @@ def main() -> None:
             _print_report(exc.report, Format.text)
         sys.exit(EXIT_INVALID)
     except PolicyDataError as exc:
-        err.print(f"[bold red]error[/] ({exc.code}): {escape(str(exc))}", markup=True)
-        sys.exit(EXIT_ERROR)
+        _fail(exc.code, exc.message, hint=exc.hint)
     except typer.Abort:
         sys.exit(EXIT_ERROR)
     except Exception as exc:
         # usage errors of click (or the copy of click that newer typer versions carry)
         show = getattr(exc, "show", None)
         if callable(show) and hasattr(exc, "exit_code"):
+            if _wants_json(sys.argv[1:]):
+                message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+                _fail("usage-error", message)
             show()
             sys.exit(EXIT_ERROR)
-        err.print(
+        _fail(
+            "internal-error",
             f"internal error: {type(exc).__name__}: {exc}. This is a bug in policydata; please "
             f"report it with the command you ran at {settings.PROJECT_HOMEPAGE}/issues.",
-            markup=False,
         )
-        sys.exit(EXIT_ERROR)

@@ -17,6 +17,7 @@ import typer
 from rich.table import Table
 
 from policydata.cli.app import app, out
+from policydata.cli.tariffs import _as_of
 from policydata.dates import parse_date
 from policydata.plot import plot_sectors
 from policydata.tariffs import SectorTimeline, sector_timelines, year_ends
@@ -81,7 +82,9 @@ def sectors_cmd(
     ] = None,
     sub_sectors: Annotated[bool, typer.Option("--sub-sectors", help="The scheme's sub-sectors too.")] = False,
     start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")] = "2018-01-01",
-    end: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: today).")] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: the release's as-of date).")
+    ] = None,
     on: Annotated[
         list[str] | None, typer.Option("--on", help="A day of the table (repeatable; default: year ends).")
     ] = None,
@@ -97,7 +100,7 @@ def sectors_cmd(
     """How much of each sector of a plan was under tariffs, and how high: per direction, the share of
     the sector's tariff lines with an additional duty and the simple (unweighted) average duty."""
     first = parse_date(start, "--from")
-    last = parse_date(end, "--to") if end is not None else dt.date.today()
+    last = parse_date(end, "--to") if end is not None else _as_of(version)
     directions = [(imposing, target)] if one_way else [(imposing, target), (target, imposing)]
     columns = [
         sector_timelines(

@@ -17,9 +17,11 @@ if TYPE_CHECKING:
 
 from rich.markup import escape
 
-from policydata.cli.app import app, out
+from policydata.cli.app import app, err, out
 from policydata.dates import parse_date
+from policydata.errors import InvalidArgumentError, PolicyDataError
 from policydata.plot import plot_timelines
+from policydata.release import open_release
 from policydata.tariffs import RateStack, rate_stack, rate_timeline, timeline_rows, write_panel
 
 #: how many line codes the text output names per value before it says "and N more"
@@ -38,6 +40,21 @@ class TimelineFormat(StrEnum):
 
 def _iso(value: str | None, option: str) -> dt.date | None:
     return parse_date(value, option) if value is not None else None
+
+
+def _as_of(version: str | None) -> dt.date:
+    """The release's as-of date: the latest day it can answer for (today when it records none)."""
+    as_of = open_release(version).as_of
+    return parse_date(as_of, "as_of") if as_of else dt.date.today()
+
+
+def _check_plot_path(plot: Path) -> None:
+    """Refuse a chart path that cannot be written, before anything is computed."""
+    if not plot.parent.is_dir():
+        raise InvalidArgumentError(
+            f"--plot {plot}: the folder {plot.parent} does not exist.",
+            hint="Create the folder first, or write the chart elsewhere.",
+        )
 
 
 def _pct(value: float | None) -> str:
@@ -156,7 +173,9 @@ def _print_alternatives(stack: RateStack) -> None:
 def rate(
     imposing: Annotated[str, typer.Argument(help="Jurisdiction imposing the tariff, e.g. USA.")],
     target: Annotated[str, typer.Argument(help="Jurisdiction whose goods are taxed, e.g. CHN.")],
-    on: Annotated[str | None, typer.Option("--on", help="Date, YYYY-MM-DD (default: today).")] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Date, YYYY-MM-DD (default: the release's as-of date).")
+    ] = None,
     hs: Annotated[str | None, typer.Option("--hs", help="HS/HTS code, 2 to 10 digits.")] = None,
     sector: Annotated[str | None, typer.Option(help="Sector id (its HS2022 codes).")] = None,
     exporter: Annotated[str | None, typer.Option(help="Exporter, for rates that differ by exporter.")] = None,
@@ -166,7 +185,7 @@ def rate(
     """Print the tariff layers IMPOSING applied to goods of TARGET on a date, per tariff line."""
     import json
 
-    day = _iso(on, "--on") or dt.date.today()
+    day = _iso(on, "--on") or _as_of(version)
     stack = rate_stack(imposing, target, day, hs_code=hs, sector=sector, exporter=exporter, version=version)
     if format is StackFormat.json:
         sys.stdout.write(json.dumps(stack.to_dict(), indent=2) + "\n")
@@ -179,7 +198,9 @@ def timeline(
     imposing: Annotated[str, typer.Argument(help="Jurisdiction imposing the tariff, e.g. USA.")],
     target: Annotated[str, typer.Argument(help="The other jurisdiction, e.g. CHN.")],
     start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")] = "2018-01-01",
-    end: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: today).")] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: the release's as-of date).")
+    ] = None,
     hs: Annotated[str | None, typer.Option("--hs", help="HS/HTS code, 2 to 10 digits.")] = None,
     sector: Annotated[str | None, typer.Option(help="Sector id (its HS2022 codes).")] = None,
     one_way: Annotated[
@@ -195,12 +216,22 @@ def timeline(
     from rich.table import Table
 
     first = _iso(start, "--from")
-    last = _iso(end, "--to") or dt.date.today()
-    directions = [(imposing, target)] if one_way else [(imposing, target), (target, imposing)]
+    last = _iso(end, "--to") or _as_of(version)
+    if plot is not None:
+        _check_plot_path(plot)
     frames = [
-        rate_timeline(a, b, first or last, last, hs_code=hs, sector=sector, version=version)
-        for a, b in directions
+        rate_timeline(imposing, target, first or last, last, hs_code=hs, sector=sector, version=version)
     ]
+    if not one_way:
+        try:
+            frames.append(
+                rate_timeline(
+                    target, imposing, first or last, last, hs_code=hs, sector=sector, version=version
+                )
+            )
+        except InvalidArgumentError as exc:
+            # the other direction may not be recorded at all: say so, and show the one that is
+            err.print(f"note: {exc}", markup=False)
     if plot is not None:
         _draw(frames, plot, first or last, last, hs is not None or sector is not None, version)
     if format is TimelineFormat.csv:
@@ -240,6 +271,14 @@ def _draw(
     try:
         plot_timelines(frames, tmp, schedules=schedules)
         tmp.replace(plot)
+    except PolicyDataError:
+        raise
+    except (OSError, ValueError) as exc:
+        # an unwritable folder, or a suffix matplotlib has no writer for
+        raise InvalidArgumentError(
+            f"--plot {plot}: the chart cannot be written ({exc}).",
+            hint="Choose a writable path ending in .png, .svg or .pdf.",
+        ) from None
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -13,6 +13,7 @@ from policydata.cli.app import EXIT_INVALID, Format, _print_report, app
 from policydata.errors import InvalidArgumentError
 from policydata.io import arrow_without_pandas
 from policydata.validate import validate as run
+from policydata.validate.report import DEFAULT_LIMIT
 
 
 class EngineName(StrEnum):
@@ -34,7 +35,9 @@ def validate(
     engine: Annotated[
         EngineName, typer.Option(help="arrow (fast) or pandas (pandera schemas).")
     ] = EngineName.arrow,
-    limit: Annotated[int, typer.Option(help="Problems listed per file, code and field.", min=1)] = 1000,
+    limit: Annotated[
+        int, typer.Option(help="Problems listed per file, code and field; the rest are counted.", min=1)
+    ] = DEFAULT_LIMIT,
     tables: Annotated[
         str | None,
         typer.Option(

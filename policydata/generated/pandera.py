@@ -28,8 +28,8 @@ from policydata.schemas.model import FieldSpec, Record, TableSpec
 PANDAS_DTYPES: dict[tuple[str, bool], Any] = {
     ("string", False): "str",
     ("string", True): "str",
-    ("date", False): pa.Date,
-    ("date", True): pa.Date,
+    ("date", False): "datetime64[ms]",
+    ("date", True): "datetime64[ms]",
     ("number", False): "float64",
     ("number", True): "float64",
     ("integer", False): "int64",

@@ -67,9 +67,19 @@ class Rule:
     def pandas_ok(self, frame: Any) -> Any:
         """A boolean Series of a pandas DataFrame: True where the row keeps the rule.
 
-        This default asks :meth:`row_ok` row by row; the rules below have vectorised forms.
+        This default asks :meth:`row_ok` row by row, with the values it is written for (dates as
+        ``datetime.date``, a missing value as None, as in a record); the rules below have
+        vectorised forms.
         """
-        return frame.apply(lambda r: self.row_ok(r.to_dict()), axis=1).astype(bool)
+        import pandas as pd
+
+        def plain(value: Any) -> Any:
+            if isinstance(value, pd.Timestamp):
+                return value.date()
+            return None if value is pd.NaT or (not isinstance(value, str) and pd.isna(value)) else value
+
+        columns = list(self.fields)
+        return frame.apply(lambda r: self.row_ok({k: plain(r[k]) for k in columns}), axis=1).astype(bool)
 
     def describe(self) -> str:
         """The rule in words, for messages and the data dictionary."""

@@ -98,6 +98,32 @@ class Query:
         return self.prefixes == ("",)
 
 
+def covered(index: Index, imposing: str, target: str, last: dt.date, as_of: str) -> None:
+    """Refuse a question the release cannot answer, rather than answer it with 0%.
+
+    A direction without a single event, or a date after the release's as-of date, is outside what
+    the release records; an empty stack would read as "no additional tariff".
+
+    Raises
+    ------
+    InvalidArgumentError
+        Naming the directions the release records, or its as-of date.
+    """
+    if not any(e.imposing == imposing and e.target == target for e in index.events):
+        directions = sorted({f"{e.imposing} on {e.target}" for e in index.events})
+        raise InvalidArgumentError(
+            f"Release {index.version} has no tariff events of {imposing} on goods from {target}, so it "
+            "cannot say what applied (not even that nothing did).",
+            hint=f"It records these directions: {', '.join(directions) or 'none'}.",
+        )
+    if as_of and last > dt.date.fromisoformat(as_of):
+        raise InvalidArgumentError(
+            f"{last} is after the as-of date of release {index.version} ({as_of}): it records "
+            "nothing after that date.",
+            hint=f"Ask about {as_of} or earlier, or use a newer release.",
+        )
+
+
 def query(index: Index, hs_code: str | None, sector: str | None, exporter: str | None = None) -> Query:
     """Parse the product arguments of a question."""
     if hs_code is not None and sector is not None:

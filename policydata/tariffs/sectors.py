@@ -105,7 +105,7 @@ class SectorTimeline:
         Examples
         --------
         >>> from policydata.tariffs.sectors import sector_timelines
-        >>> robots = sector_timelines("USA", "CHN", "2018-01-01", "2026-12-31", sectors=["MIC2025-02"])[0]
+        >>> robots = sector_timelines("USA", "CHN", "2018-01-01", "2025-12-31", sectors=["MIC2025-02"])[0]
         >>> peak = robots.peak()
         >>> peak.day.isoformat(), peak.mean_pct
         ('2025-04-10', 170.0)

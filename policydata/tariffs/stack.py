@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from policydata.errors import InvalidArgumentError
+from policydata.release import open_release
 from policydata.tariffs import query as q
 from policydata.tariffs import rules
 from policydata.tariffs.coverage import NOTED, REASON_DOC, Line, LineTable, Reason
@@ -473,6 +474,7 @@ def rate_stack(
     imp, tgt = q.jurisdiction(imposing, "imposing"), q.jurisdiction(target, "target")
     first = q.date(on, "on")
     idx = index(version)
+    q.covered(idx, imp, tgt, first, open_release(version).as_of)
     question = q.query(idx, hs_code, sector, exporter)
     q.check_exporter(idx, imp, tgt, exporter)
     eng = engine(idx, imp, tgt)

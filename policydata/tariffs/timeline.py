@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from policydata.release import open_release
 from policydata.tariffs import query as q
 from policydata.tariffs.coverage import LineTable, Reason
 from policydata.tariffs.events import NOMENCLATURE, OPEN, Index, Pair, index, ordinal, to_date
@@ -269,6 +270,7 @@ def rate_timeline(
     imp, tgt = q.jurisdiction(imposing, "imposing"), q.jurisdiction(target, "target")
     first, last = q.window(start, end)
     idx = index(version)
+    q.covered(idx, imp, tgt, last, open_release(version).as_of)
     question = q.query(idx, hs_code, sector, exporter)
     q.check_exporter(idx, imp, tgt, exporter)
     eng = engine(idx, imp, tgt)

@@ -50,11 +50,23 @@ MIXED_NEWLINES: Final = Code(
 HEADER: Final = Code(
     "header", "Header differs from the schema", "Make the header the schema's fields, in order.", "file"
 )
+DELIMITER: Final = Code(
+    "delimiter",
+    "Values not separated by commas",
+    "Save the file as comma-separated values (CSV), not with semicolons or tabs.",
+    "file",
+)
 DUPLICATE_LABEL: Final = Code(
     "duplicate-label", "Column named twice", "Give each column its own name.", "file"
 )
 UNCLOSED_QUOTE: Final = Code(
     "unclosed-quote", "Quote never closed", "Close the quote; double quotes inside values.", "file"
+)
+STRAY_QUOTE: Final = Code(
+    "stray-quote",
+    "Quote inside a value that is not quoted",
+    'Quote the whole value and write each quote in it twice ("12"" pipe").',
+    "row",
 )
 BLANK_ROW: Final = Code("blank-row", "Blank row", "Delete the row.", "row")
 EXTRA_CELL: Final = Code(
@@ -70,6 +82,12 @@ TYPE_ERROR: Final = Code(
     "type-error", "Wrong type", "Write the value in the field's type (ISO dates, plain numbers).", "cell"
 )
 MISSING_VALUE: Final = Code("missing-value", "Required value missing", "Fill in the value.", "cell")
+CONTROL_CHARACTER: Final = Code(
+    "control-character",
+    "Control character in a value (NUL, escape, ...)",
+    "Delete the character; retype the value if it was pasted.",
+    "cell",
+)
 WHITESPACE: Final = Code(
     "whitespace", "Stray white space", "Remove spaces at the start or end of the value.", "cell"
 )
@@ -79,6 +97,12 @@ PATTERN: Final = Code(
 )
 ENUM: Final = Code("enum", "Value not in the closed list", "Use one of the allowed values.", "cell")
 OUT_OF_RANGE: Final = Code("out-of-range", "Value out of range", "Check the value and its unit.", "cell")
+FORMULA: Final = Code(
+    "formula",
+    "Value that a spreadsheet runs as a formula (=, +, -, @ and a function)",
+    "Reword the value so that it does not start with = + - @, or remove the formula.",
+    "cell",
+)
 
 # --- rows and tables ------------------------------------------------------------------------------
 
@@ -135,18 +159,22 @@ _ALL: Final = (
     BYTE_ORDER_MARK,
     MIXED_NEWLINES,
     HEADER,
+    DELIMITER,
     DUPLICATE_LABEL,
     UNCLOSED_QUOTE,
+    STRAY_QUOTE,
     BLANK_ROW,
     EXTRA_CELL,
     MISSING_CELL,
     TYPE_ERROR,
     MISSING_VALUE,
+    CONTROL_CHARACTER,
     WHITESPACE,
     LOOK_ALIKE,
     PATTERN,
     ENUM,
     OUT_OF_RANGE,
+    FORMULA,
     DUPLICATE_KEY,
     DATE_ORDER,
     SAME_VALUE,
@@ -167,10 +195,21 @@ _ALL: Final = (
 CODES: Final = {c.code: c for c in _ALL}
 
 #: Codes about one cell's value; at most one of them is reported per cell, the first in this order.
-CELL_CODES: Final = (TYPE_ERROR, MISSING_VALUE, WHITESPACE, LOOK_ALIKE, PATTERN, ENUM, OUT_OF_RANGE)
+CELL_CODES: Final = (
+    TYPE_ERROR,
+    MISSING_VALUE,
+    CONTROL_CHARACTER,
+    WHITESPACE,
+    LOOK_ALIKE,
+    PATTERN,
+    ENUM,
+    OUT_OF_RANGE,
+    FORMULA,
+)
 
-#: Codes reported as warnings: the data may be right, but a person should look.
-WARNINGS: Final = frozenset({LIKELY_DUPLICATE})
+#: Codes reported as warnings: the data may be right, but a person should look. A warning about a
+#: cell never hides another problem of its row.
+WARNINGS: Final = frozenset({LIKELY_DUPLICATE, FORMULA})
 
 
 def of_rule(code: str) -> Code:

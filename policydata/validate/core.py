@@ -11,13 +11,15 @@ from policydata.catalog import tables as catalog_tables
 from policydata.errors import InvalidArgumentError
 from policydata.schemas.model import TableSpec
 from policydata.validate import codes
-from policydata.validate.checks import arrow_tasks, table_issues
+from policydata.validate.checks import arrow_tasks
 from policydata.validate.codes import Code
-from policydata.validate.model import Issue, LoadedTable, record_lines
+from policydata.validate.engines.pandas import pandas_failures
+from policydata.validate.explain import table_issues
+from policydata.validate.model import Issue, LoadedTable, Unread, record_lines
 from policydata.validate.read_csv import read_csv_table
 from policydata.validate.read_parquet import read_parquet_table
-from policydata.validate.relations import bad_cells, relation_issues
-from policydata.validate.report import DEFAULT_LIMIT, ENGINES, Engine, Problem, Report
+from policydata.validate.relations import relation_issues
+from policydata.validate.report import DEFAULT_LIMIT, ENGINES, Engine, Problem, Report, Skipped
 
 SUFFIXES = (".csv", ".parquet")
 
@@ -134,7 +136,9 @@ def _problems(
             row, line = located[row]
         message = re.sub(r"\{first:(\d+)\}", lambda m: where(int(m.group(1))), i.message)
         column = i.column
-        if column is None and i.field is not None and spec is not None and i.field in spec.field_names:
+        if column is None and i.field is not None and loaded is not None:
+            column = loaded.column(i.field) if i.field in loaded.spec.field_names else None
+        elif column is None and i.field is not None and spec is not None and i.field in spec.field_names:
             column = spec.column(i.field)
         report.add(
             Problem(
@@ -145,20 +149,53 @@ def _problems(
                 row=row,
                 column=column,
                 field=i.field,
-                value=i.value,
+                # a cell of a megabyte says no more in a report than its first thousand characters
+                value=i.value if i.value is None or len(i.value) <= 1000 else i.value[:999] + "…",
                 code=i.code.code,
                 severity="warning" if i.code in codes.WARNINGS else "error",
             )
         )
 
 
-def _single_table(loaded: LoadedTable, engine: Engine) -> list[Issue]:
+def _single_table(loaded: LoadedTable, engine: Engine, limit: int) -> list[Issue]:
     if engine == "pandas":
-        # lazy: pandas and pandera take seconds to import, and only this engine needs them
-        from policydata.validate.engines.pandas import pandas_failures
+        return table_issues(loaded, [lambda: pandas_failures(loaded)], limit)
+    return table_issues(loaded, arrow_tasks(loaded), limit)
 
-        return table_issues(loaded, [lambda: pandas_failures(loaded)])
-    return table_issues(loaded, arrow_tasks(loaded))
+
+def _omitted(report: Report, file: str, omitted: dict[tuple[Code, str | None], int]) -> None:
+    for (code, name), n in omitted.items():
+        report.omit(f"{file}:{code.code}" + (f":{name}" if name else ""), n)
+
+
+def _unread_tables(ds: Dataset, specs: dict[str, TableSpec], unread: dict[str, str]) -> dict[str, str]:
+    """Why each table of ``specs`` that was not read was not: not given, missing, rows not checked."""
+    out = dict(unread)
+    for name in specs:
+        if name not in ds.files and name not in out:
+            out[name] = f"{name}.csv is missing" if ds.folder is not None else f"{name}.csv was not given"
+    return out
+
+
+def _read(
+    ds: Dataset, specs: dict[str, TableSpec], report: Report, limit: int
+) -> tuple[dict[str, LoadedTable], dict[str, str]]:
+    """Read each file of a dataset; report what reading found in the files whose rows cannot be checked."""
+    loaded: dict[str, LoadedTable] = {}
+    unread: dict[str, str] = {}
+    for name, path in ds.files.items():
+        spec = specs[name]
+        reader = read_csv_table if path.suffix == ".csv" else read_parquet_table
+        result = reader(path, str(path), spec, limit)
+        if isinstance(result, Unread):
+            _problems(name, str(path), result.issues, None, spec, report, limit)
+            _omitted(report, str(path), result.omitted)
+            report.skipped.append(Skipped("rows", name, str(path), f"{result.reason}."))
+            unread[name] = f"the rows of {path.name} were not checked"
+            continue
+        loaded[name] = result
+        report.tables[name] = result.num_rows - result.blank_count
+    return loaded, unread
 
 
 def validate_dataset(
@@ -168,23 +205,18 @@ def validate_dataset(
     report = Report()
     for table, file, issue in ds.issues:
         _problems(table, file, [issue], None, specs.get(table or ""), report, limit)
-    loaded: dict[str, LoadedTable] = {}
-    issues: dict[str, list[Issue]] = {}
-    for name, path in ds.files.items():
-        spec = specs[name]
-        reader = read_csv_table if path.suffix == ".csv" else read_parquet_table
-        result = reader(path, str(path), spec)
-        if isinstance(result, list):
-            _problems(name, str(path), result, None, spec, report, limit)
-            continue
-        loaded[name] = result
-        report.tables[name] = result.num_rows
-        issues[name] = _single_table(result, engine)
-    for name, found in relation_issues(loaded, issues).items():
-        bad = bad_cells(issues[name])
-        issues[name].extend(i for i in found if not any((i.row, f) in bad for f in i.involves))
+    loaded, unread = _read(ds, specs, report, limit)
+    issues = {name: _single_table(t, engine, limit) for name, t in loaded.items()}
+    relations = relation_issues(loaded, issues, limit, _unread_tables(ds, specs, unread))
+    for name, found in relations.found.items():
+        t = loaded[name]
+        issues[name].extend(i for i in found if not any(t.is_bad(f, i.row) for f in i.involves))
     for name, t in loaded.items():
         _problems(name, t.file, issues[name], t, t.spec, report, limit)
+        _omitted(report, t.file, t.omitted)
+        report.skipped.extend(Skipped(check, name, t.file, f"{reason}.") for check, reason in t.skipped)
+    for check, table, reason in relations.skipped:
+        report.skipped.append(Skipped(check, table or None, None, f"{reason}."))
     return report, loaded
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from policydata.generated.arrow import arrow_type
 from policydata.schemas.model import FieldSpec
 from policydata.validate import codes
 from policydata.validate.convert import EXPECTED, convert_strings
-from policydata.validate.model import Issue, LoadedTable
+from policydata.validate.model import Issue, LoadedTable, Unread
 
 if TYPE_CHECKING:
     from policydata.schemas.model import TableSpec
@@ -31,52 +31,66 @@ def _dictionary_columns(parquet: Any) -> list[str]:
     return out
 
 
-def read_parquet_table(path: Path, file: str, spec: TableSpec) -> LoadedTable | list[Issue]:
-    """Read a Parquet file for validation: columns by name, types checked, rows by index."""
+def _columns_issue(spec: TableSpec, columns: list[str]) -> Issue:
+    names = list(spec.field_names)
+    missing = [n for n in names if n not in columns]
+    extra = [n for n in columns if n not in names]
+    detail = []
+    if missing:
+        detail.append(f"missing {', '.join(missing)}")
+    if extra:
+        detail.append(f"unexpected {', '.join(extra)}")
+    rows = f"Its rows were checked without {', '.join(missing)}. " if missing else ""
+    return Issue(
+        codes.HEADER,
+        f"The columns do not match the schema of {spec.name} ({'; '.join(detail)}). {rows}"
+        f"Expected: {','.join(names)}.",
+        value=",".join(columns),
+    )
+
+
+def read_parquet_table(path: Path, file: str, spec: TableSpec, limit: int) -> LoadedTable | Unread:
+    """Read a Parquet file for validation: columns by name, types checked, rows by index.
+
+    A column the file lacks, or holds in a type that cannot be the field's, is one problem; the
+    other columns are checked all the same.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    issues: list[Issue] = []
     try:
         # ParquetFile.read needs neither pyarrow.dataset nor its import time
         small = _dictionary_columns(pq.ParquetFile(path))
         table = pq.ParquetFile(path, read_dictionary=small or None).read()
     except (pa.ArrowException, OSError) as exc:
-        issues.append(
-            Issue(
-                codes.UNREADABLE,
-                f"The file cannot be read as Parquet ({exc}). Expected a complete Parquet file; "
-                "write it again.",
-            )
+        issue = Issue(
+            codes.UNREADABLE,
+            f"The file cannot be read as Parquet ({exc}). Expected a complete Parquet file; write it again.",
         )
-        return issues
+        return Unread([issue], "it cannot be read as Parquet")
     names = list(spec.field_names)
-    missing = [n for n in names if n not in table.column_names]
-    extra = [n for n in table.column_names if n not in names]
-    if missing or extra:
-        detail = []
-        if missing:
-            detail.append(f"missing {', '.join(missing)}")
-        if extra:
-            detail.append(f"unexpected {', '.join(extra)}")
-        issues.append(
-            Issue(
-                codes.HEADER,
-                f"The columns do not match the schema of {spec.name} ({'; '.join(detail)}). "
-                f"Expected: {','.join(names)}.",
-                value=",".join(table.column_names),
-            )
-        )
-        return issues
-    loaded = LoadedTable(spec, file, "parquet", table.select(names))
-    arrays = [_typed_column(loaded, field, issues) for field in spec.fields]
-    if issues:
-        return issues + loaded.issues
+    issues: list[Issue] = []
+    if table.column_names != names and set(table.column_names) != set(names):
+        issues.append(_columns_issue(spec, table.column_names))
+    present = [n for n in names if n in table.column_names]
+    if not present:
+        return Unread(issues, "its columns name none of the table's fields")
+    loaded = LoadedTable(spec, file, "parquet", table.select(present))
+    absent = set(names) - set(present)
+    arrays = []
+    for s in spec.fields:
+        column = None if s.name in absent else _typed_column(loaded, s, issues, limit)
+        if column is None:
+            absent.add(s.name)
+            column = pa.nulls(table.num_rows, cast(Any, arrow_type(s)))
+        arrays.append(column)
     loaded.data = pa.Table.from_arrays(arrays, names=names)
+    loaded.absent = frozenset(absent)
+    loaded.issues = issues
     return loaded
 
 
-def _typed_column(loaded: LoadedTable, s: FieldSpec, issues: list[Issue]) -> Any:
+def _typed_column(loaded: LoadedTable, s: FieldSpec, issues: list[Issue], limit: int) -> Any:
     """A column as its field's storage type; a column of another type is a ``type-error``."""
     import pyarrow as pa
 
@@ -94,7 +108,7 @@ def _typed_column(loaded: LoadedTable, s: FieldSpec, issues: list[Issue]) -> Any
         column = column.cast(column.type.value_type)
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         column = column.cast(pa.string())
-        return column if s.kind == "string" else convert_strings(column, s, loaded)
+        return column if s.kind == "string" else convert_strings(column, s, loaded, limit)
     types = pa.types
     compatible = (
         (s.kind == "integer" and types.is_integer(column.type))

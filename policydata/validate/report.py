@@ -10,8 +10,9 @@ Severity = Literal["error", "warning"]
 #: How single-table checks are run: vectorised Arrow compute, or the generated pandera schemas.
 Engine = Literal["arrow", "pandas"]
 ENGINES: tuple[Engine, ...] = ("arrow", "pandas")
-#: Problems reported per file, code and field before the rest are only counted.
-DEFAULT_LIMIT = 1000
+#: Problems listed per file, code and field before the rest are only counted (and, for most
+#: checks, before the work of finding and explaining them stops growing).
+DEFAULT_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,37 @@ class Problem:
         )
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A check that was not run, and why: the report says so rather than staying silent.
+
+    Attributes
+    ----------
+    check
+        ``rows`` (the row checks of a table), ``foreign-key`` (references from a table to
+        another), ``citations`` (that records are cited, and citations name records) or
+        ``quotes`` (the search for stray quotes, past the report limit).
+    table, file
+        The table and file concerned, where there is one.
+    reason
+        Why the check was not run, and what to do to have it run.
+
+    Examples
+    --------
+    >>> Skipped("citations", None, None, "citations.csv was not given.").describe()
+    'citations not checked: citations.csv was not given.'
+    """
+
+    check: str
+    table: str | None
+    file: str | None
+    reason: str
+
+    def describe(self) -> str:
+        what = self.check if self.table is None else f"{self.check} of {self.table}"
+        return f"{what} not checked: {self.reason}"
+
+
 @dataclass
 class Report:
     """The result of a validation: every problem found, and what was checked.
@@ -97,6 +129,8 @@ class Report:
     tables: dict[str, int] = field(default_factory=dict)
     #: problems left out because one (file, code, field) already had ``limit`` of them
     omitted: dict[str, int] = field(default_factory=dict)
+    #: checks that were not run (a table whose structure is wrong, a table not given), and why
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -120,6 +154,12 @@ class Report:
         self.tables.update(other.tables)
         for key, n in other.omitted.items():
             self.omitted[key] = self.omitted.get(key, 0) + n
+        self.skipped.extend(other.skipped)
+
+    def omit(self, label: str, n: int = 1) -> None:
+        """Count ``n`` problems left out of the list under ``label`` (``file:code[:field]``)."""
+        if n:
+            self.omitted[label] = self.omitted.get(label, 0) + n
 
     def sort(self) -> None:
         self.problems.sort(key=Problem.sort_key)
@@ -135,6 +175,7 @@ class Report:
             "warnings": len(self.warnings),
             "tables": dict(self.tables),
             "omitted": dict(self.omitted),
+            "skipped": [asdict(s) for s in self.skipped],
             "problems": [asdict(p) for p in self.problems],
         }
 
@@ -145,6 +186,7 @@ class Report:
             problems=[Problem(**p) for p in data["problems"]],
             tables=dict(data["tables"]),
             omitted=dict(data.get("omitted", {})),
+            skipped=[Skipped(**s) for s in data.get("skipped", [])],
         )
 
     def to_json(self) -> str:

@@ -434,6 +434,425 @@ CASES: dict[str, tuple[str, dict[str, bytes], list[str], list[dict[str, object]]
     ),
 }
 
+
+# --- found by a new contributor (issue 15): each is one kind of problem ---------------------------
+
+
+def _sources_with_many_rows(line6: str, line38: str) -> bytes:
+    """sources.csv with 40 records: line 6 and line 38 as given, synthetic sources elsewhere."""
+    rows = [text("sources.csv").rstrip("\n")]
+    for i in range(4, 41):  # lines 1 to 3 are the header and the two valid sources
+        if i == 6:
+            rows.append(line6)
+        elif i == 38:
+            rows.append(line38)
+        else:
+            rows.append(
+                f"test-2099-extra-{i},Synthetic extra {i},Test Publisher,https://example.org/x/{i},,en,legal,,true"
+            )
+    return ("\n".join(rows) + "\n").encode("utf-8")
+
+
+def _junk(name: str, lines: int) -> dict[str, bytes]:
+    header = text(name).splitlines()[0]
+    junk = "".join(f"junk line {i} without separators\n" for i in range(lines))
+    return {name: (header + "\n" + junk).encode("utf-8")}
+
+
+NEW_CASES: dict[str, tuple[str, dict[str, bytes], list[str], list[dict[str, object]]]] = {
+    # files and encodings
+    "encoding-utf16": (
+        "a file saved as UTF-16 (a spreadsheet's 'Unicode text')",
+        {"sectors.csv": text("sectors.csv").encode("utf-16")},
+        [],
+        [exp("encoding", "sectors.csv", 1)],
+    ),
+    "encoding-cut-sequence": (
+        "a multi-byte character cut in half",
+        {
+            "sectors.csv": text("sectors.csv")
+            .encode("utf-8")
+            .replace("测试甲".encode(), "测试甲".encode()[:-1])
+        },
+        [],
+        [exp("encoding", "sectors.csv", 2)],
+    ),
+    "empty-file-blank-lines": (
+        "a file of empty lines",
+        {"policy_sectors.csv": b"\n\n\n"},
+        [],
+        [exp("empty-file", "policy_sectors.csv", 1)],
+    ),
+    "mixed-newlines-cr": (
+        "one line ended by a lone carriage return",
+        sub("tariff_event_products.csv", "Synthetic product one\n", "Synthetic product one\r"),
+        [],
+        [exp("mixed-newlines", "tariff_event_products.csv", 2)],
+    ),
+    # control characters and spreadsheet formulas
+    "control-character-nul": (
+        "a NUL byte inside a title",
+        sub(EVENTS, "Synthetic tariff B", "Synthetic\x00tariff B"),
+        [],
+        [exp("control-character", EVENTS, E_B, "title")],
+    ),
+    "control-character-escape": (
+        "a terminal escape sequence pasted into a name",
+        sub("sectors.csv", "Synthetic sector A,", "Synthetic \x1b[31msector A,"),
+        [],
+        [exp("control-character", "sectors.csv", 2, "name_en")],
+    ),
+    "control-character-c1": (
+        "a C1 control character (mojibake of a Windows quote)",
+        sub("sources.csv", "Synthetic notice A", "Synthetic \x93notice\x94 A"),
+        [],
+        [exp("control-character", "sources.csv", 2, "title")],
+    ),
+    "control-character-in-id": (
+        "a backspace inside an event id",
+        sub(EVENTS, "CHN-USA-2099-TEST-C,", "CHN-USA-2099-TEST\x08-C,"),
+        [],
+        [exp("control-character", EVENTS, E_C, "event_id")],
+    ),
+    "formula-hyperlink": (
+        "a cell that a spreadsheet runs as a formula (a warning)",
+        sub(EVENTS, "Synthetic tariff A,", '"=HYPERLINK(""https://example.org"",""A"")",'),
+        [],
+        [exp("formula", EVENTS, E_A, "title")],
+    ),
+    "formula-dde": (
+        "a dynamic data exchange payload in notes (a warning)",
+        sub(EVENTS, "in-force,,,\nCHN", "in-force,,\"+cmd|' /C calc'!A0\",\nCHN"),
+        [],
+        [exp("formula", EVENTS, E_B, "notes")],
+    ),
+    "formula-at": (
+        "a cell starting with @ and a function (a warning)",
+        sub(
+            "sectors.csv",
+            "MIC2025-TEST-A,MIC2025,,Synthetic sector A,测试甲,,",
+            "MIC2025-TEST-A,MIC2025,,Synthetic sector A,测试甲,,@SUM(A1:A9)",
+        ),
+        [],
+        [exp("formula", "sectors.csv", 2, "description")],
+    ),
+    "formula-minus": (
+        "a cell starting with - and a function (a warning)",
+        sub("policy_sectors.csv", "MIC2025-TEST-A,", "MIC2025-TEST-A,-HYPERLINK(1)"),
+        [],
+        [exp("formula", "policy_sectors.csv", 2, "notes")],
+    ),
+    # quotes
+    "unclosed-quote-far": (
+        "a closing quote missing on line 6 of 40 (reported there, not where the reader noticed)",
+        {
+            "sources.csv": _sources_with_many_rows(
+                'test-2099-extra-6,"Synthetic extra 6, unclosed,Test Publisher,https://example.org/x/6,,en,legal,,true',
+                'test-2099-extra-38,"Synthetic extra 38, quoted",Test Publisher,https://example.org/x/38,,en,legal,,true',
+            )
+        },
+        [],
+        [exp("unclosed-quote", "sources.csv", 6)],
+    ),
+    "stray-quote": (
+        "a quote inside a value that is not quoted",
+        sub("tariff_event_products.csv", "Synthetic product one", 'Synthetic 12" product'),
+        [],
+        [exp("stray-quote", "tariff_event_products.csv", 2)],
+    ),
+    "stray-quote-after-closing": (
+        "text after a closing quote",
+        sub("sectors.csv", "Synthetic sector A,", '"Synthetic" sector A,'),
+        [],
+        [exp("stray-quote", "sectors.csv", 2)],
+    ),
+    "stray-quote-undoubled": (
+        "a quote inside a quoted value, not doubled",
+        sub(
+            "policies.csv",
+            '"A synthetic policy used only by the tests, with a comma."',
+            '"A synthetic "test" policy."',
+        ),
+        [],
+        [exp("stray-quote", "policies.csv", 2)],
+    ),
+    "stray-quote-splits-the-row": (
+        "an undoubled quote that also splits the value at its comma: one problem",
+        sub(
+            "policies.csv",
+            '"A synthetic policy used only by the tests, with a comma."',
+            '"A synthetic "test" policy, with a comma."',
+        ),
+        [],
+        [exp("stray-quote", "policies.csv", 2)],
+    ),
+    # header
+    "delimiter-semicolon": (
+        "a file separated by semicolons",
+        {"policy_sectors.csv": text("policy_sectors.csv").replace(",", ";").encode()},
+        [],
+        [exp("delimiter", "policy_sectors.csv", 1)],
+    ),
+    "delimiter-tab": (
+        "a file separated by tabs",
+        {"sector_codes.csv": text("sector_codes.csv").replace(",", "\t").encode()},
+        [],
+        [exp("delimiter", "sector_codes.csv", 1)],
+    ),
+    "header-renamed-column": (
+        "a column name misspelt (the rows are still checked)",
+        {"policy_sectors.csv": text("policy_sectors.csv").replace("sector_id", "sector_Id", 1).encode()},
+        [],
+        [exp("header", "policy_sectors.csv", 1)],
+    ),
+    "header-missing-required-column": (
+        "a required column missing: one problem, not one per row",
+        {
+            EVENTS: "\n".join(
+                ",".join(cells[:-4] + cells[-3:])
+                for cells in (line.split(",") for line in text(EVENTS).splitlines())
+            ).encode()
+            + b"\n"
+        },
+        [],
+        [exp("header", EVENTS, 1)],
+    ),
+    "header-absent": (
+        "a file without a header row (the first record is read as one)",
+        {"sector_codes.csv": "".join(text("sector_codes.csv").splitlines(keepends=True)[1:]).encode()},
+        [],
+        [exp("header", "sector_codes.csv", 1)],
+    ),
+    "header-of-another-table": (
+        "the sectors file saved as policy_sectors.csv",
+        {"policy_sectors.csv": text("sectors.csv").encode()},
+        [],
+        [exp("header", "policy_sectors.csv", 1)],
+    ),
+    "duplicate-label-three": (
+        "a column named three times",
+        {
+            "policy_sectors.csv": b"policy_id,sector_id,notes,notes,notes\n"
+            b"CHN-2099-TEST-PLAN,MIC2025-TEST-A,,,\n"
+        },
+        [],
+        [exp("duplicate-label", "policy_sectors.csv", 1), exp("duplicate-label", "policy_sectors.csv", 1)],
+    ),
+    # records
+    "missing-cell-many": (
+        "a row with one cell of thirty: one problem, not twenty-nine",
+        {EVENTS: (text(EVENTS) + "CHN-USA-2099-TEST-D\n").encode()},
+        [],
+        [exp("missing-cell", EVENTS, 5, "imposing")],
+    ),
+    "extra-cell-many": (
+        "a row with three cells too many: one problem",
+        sub("policy_sectors.csv", "MIC2025-TEST-A,\n", "MIC2025-TEST-A,,a,b,c\n"),
+        [],
+        [exp("extra-cell", "policy_sectors.csv", 2)],
+    ),
+    "junk-lines": (
+        "a table file full of junk lines: given up on, after listing them",
+        _junk("sector_codes.csv", 12),
+        [],
+        [exp("missing-cell", "sector_codes.csv", line, "classification") for line in range(2, 14)],
+    ),
+    "blank-row-at-end": (
+        "a row of separators at the end",
+        {"sector_codes.csv": (text("sector_codes.csv") + ",,,,\n").encode()},
+        [],
+        [exp("blank-row", "sector_codes.csv", 4)],
+    ),
+    # cells
+    "type-error-boolean-capital": (
+        "True instead of true",
+        sub("sources.csv", "en,legal,,true", "en,legal,,True"),
+        [],
+        [exp("type-error", "sources.csv", 2, "checked")],
+    ),
+    "type-error-number-decimal-comma": (
+        "a decimal comma in a quoted number",
+        sub(EVENTS, "Synthetic products,2,1.5", 'Synthetic products,2,"1,5"'),
+        [],
+        [exp("type-error", EVENTS, E_A, "trade_value_usd_bn")],
+    ),
+    "type-error-date-with-time": (
+        "a date with a time",
+        sub("policies.csv", "2099-01-05", "2099-01-05T10:00"),
+        [],
+        [exp("type-error", "policies.csv", 2, "published_date")],
+    ),
+    "type-error-date-leap": (
+        "29 February of a year that is not a leap year",
+        sub("sources.csv", "2099-02-03", "2099-02-29"),
+        [],
+        [exp("type-error", "sources.csv", 3, "published_date")],
+    ),
+    "out-of-range-count": (
+        "a negative count of tariff lines",
+        sub(EVENTS, "Synthetic products,2,1.5", "Synthetic products,-2,1.5"),
+        [],
+        [exp("out-of-range", EVENTS, E_A, "tariff_lines")],
+    ),
+    "pattern-lowercase-id": (
+        "an event id in lower case",
+        merge(
+            sub(EVENTS, "CHN-USA-2099-TEST-C,CHN", "chn-usa-2099-test-c,CHN"),
+            sub(CITES, "tariff_events,CHN-USA-2099-TEST-C,", "tariff_events,chn-usa-2099-test-c,"),
+        ),
+        [],
+        [exp("pattern", EVENTS, E_C, "event_id")],
+    ),
+    "enum-capitalised": (
+        "a status with a capital letter",
+        sub(EVENTS, "in-force,,,\nCHN", "In-force,,,\nCHN"),
+        [],
+        [exp("enum", EVENTS, E_B, "status")],
+    ),
+    "whitespace-tab": (
+        "a tab after a publisher",
+        sub(
+            "sources.csv",
+            "Test Publisher,https://example.org/test/notice-a",
+            "Test Publisher\t,https://example.org/test/notice-a",
+        ),
+        [],
+        [exp("whitespace", "sources.csv", 2, "publisher")],
+    ),
+    "look-alike-greek": (
+        "a Greek capital omicron in a jurisdiction code",
+        sub("policies.csv", "CHN-2099-TEST-PLAN,CHN,", "CHN-2099-TEST-PLAN,CH\u039d,"),
+        [],
+        [exp("look-alike", "policies.csv", 2, "jurisdiction")],
+    ),
+    # rows and keys
+    "duplicate-key-three": (
+        "a sector id used three times: two repeats",
+        {
+            "sectors.csv": (
+                text("sectors.csv")
+                + "MIC2025-TEST-A,MIC2025,,Synthetic sector A2,,,,\n"
+                + "MIC2025-TEST-A,MIC2025,,Synthetic sector A3,,,,\n"
+            ).encode()
+        },
+        [],
+        [
+            exp("duplicate-key", "sectors.csv", 5, "sector_id"),
+            exp("duplicate-key", "sectors.csv", 6, "sector_id"),
+        ],
+    ),
+    "blank-key": (
+        "an empty event id that other rows refer to: one problem, at the cause",
+        sub(EVENTS, "USA-CHN-2099-TEST-A,USA", ",USA"),
+        [],
+        [exp("missing-value", EVENTS, E_A, "event_id")],
+    ),
+    "required-value-end-date": (
+        "an ended event without an end date",
+        sub(
+            EVENTS,
+            "2099-02-15,,false,10,all-goods,false,All synthetic goods,,,in-force",
+            "2099-02-15,,false,10,all-goods,false,All synthetic goods,,,ended",
+        ),
+        [],
+        [exp("required-value", EVENTS, E_C, "end_date")],
+    ),
+    "likely-duplicate-sector": (
+        "the same sector entered twice under two ids (a warning)",
+        merge(
+            {
+                "sectors.csv": (
+                    text("sectors.csv") + "MIC2025-TEST-C,MIC2025,,Synthetic sector A,,,,\n"
+                ).encode()
+            },
+            {CITES: (text(CITES) + "sectors,MIC2025-TEST-C,test-2099-notice-b,,\n").encode()},
+        ),
+        [],
+        [exp("likely-duplicate", "sectors.csv", 5, "sector_id")],
+    ),
+    # across tables
+    "foreign-key-same-value-twice": (
+        "two products of an event that does not exist: one problem",
+        {
+            "tariff_event_products.csv": text("tariff_event_products.csv")
+            .replace("USA-CHN-2099-TEST-A", "USA-CHN-2099-TEST-Z")
+            .encode(),
+            CITES: text(CITES).replace("USA-CHN-2099-TEST-A|", "USA-CHN-2099-TEST-Z|").encode(),
+        },
+        [],
+        [exp("foreign-key", "tariff_event_products.csv", 2, "event_id")],
+    ),
+    "foreign-key-responds": (
+        "a response to an event that does not exist",
+        sub(EVENTS, "stacks,,USA-CHN-2099-TEST-A", "stacks,,USA-CHN-2099-TEST-Q"),
+        [],
+        [exp("foreign-key", EVENTS, E_C, "responds_to_event_id")],
+    ),
+    "header-only-parent": (
+        "products cited, but the products file has only its header: one problem",
+        {"tariff_event_products.csv": (text("tariff_event_products.csv").splitlines()[0] + "\n").encode()},
+        [],
+        [exp("foreign-key", CITES, 11, "record_id")],
+    ),
+    "header-only-citations": (
+        "a citations file with only its header: one problem per table, not per record",
+        {CITES: (text(CITES).splitlines()[0] + "\n").encode()},
+        [],
+        [
+            exp("missing-citation", "policies.csv", 2, "policy_id"),
+            exp("missing-citation", "policy_sectors.csv", 2, "policy_id"),
+            exp("missing-citation", "sector_codes.csv", 2, "sector_id"),
+            exp("missing-citation", "sectors.csv", 2, "sector_id"),
+            exp("missing-citation", "tariff_event_products.csv", 2, "event_id"),
+            exp("missing-citation", EVENTS, 2, "event_id"),
+        ],
+    ),
+    "missing-citation-product": (
+        "a product that cites no source",
+        sub(CITES, "tariff_event_products,USA-CHN-2099-TEST-A|850120,test-2099-notice-a,Annex,\n", ""),
+        [],
+        [exp("missing-citation", "tariff_event_products.csv", 3, "event_id")],
+    ),
+    "one-table": (
+        "one table file on its own: valid, but its references and citations are not checked",
+        {},
+        [],
+        [],
+    ),
+}
+CASES.update(NEW_CASES)
+
+#: cases validated as loose files rather than as the folder, and the checks each must say it skipped
+OPTIONS: dict[str, dict[str, object]] = {
+    "one-table": {
+        "paths": ["policy_sectors.csv"],
+        "skipped": [
+            ["citations", None],
+            ["foreign-key", "policy_sectors"],
+            ["foreign-key", "policy_sectors"],
+        ],
+    },
+    "junk-lines": {"skipped": [["rows", "sector_codes"], ["citations", "sector_codes"]]},
+    "delimiter-semicolon": {"skipped": [["rows", "policy_sectors"], ["citations", "policy_sectors"]]},
+    "unclosed-quote-far": {
+        "skipped": [
+            ["rows", "sources"],
+            *[
+                ["foreign-key", t]
+                for t in (
+                    "citations",
+                    "nomenclature_editions",
+                    "product_list_counts",
+                    "product_list_lines",
+                    "product_lists",
+                    "tariff_event_lists",
+                )
+            ],
+        ]
+    },
+    "header-absent": {"skipped": [["rows", "sector_codes"], ["citations", "sector_codes"]]},
+}
+
 # codes that their nomenclature edition does not have
 CASES["code-not-in-edition"] = (
     "a listed code that the encoded edition it names does not have",
@@ -491,7 +910,7 @@ def main() -> None:
         folder.mkdir(parents=True)
         for file, body in files.items():
             (folder / file).write_bytes(body)
-        case = {"description": description, "delete": delete, "expected": expected}
+        case = {"description": description, "delete": delete, "expected": expected, **OPTIONS.get(name, {})}
         (folder / "case.json").write_text(json.dumps(case, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {len(CASES)} cases to {out}")
 

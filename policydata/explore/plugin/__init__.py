@@ -10,7 +10,7 @@ a JSON error naming it, never a 500):
     The tariff layers in force, each with its rate, status, reason and the sources of its event,
     and the totals; ``/-/rate.json`` gives the same as data (``RateStack.to_dict()`` with each
     layer's sources and record address).
-``/-/timeline?imposing=USA&target=CHN&from=2018-01-01&to=2026-12-31``
+``/-/timeline?imposing=USA&target=CHN&from=2018-01-01`` (to the release's as-of date)
     The step chart of both directions (``/-/timeline.png``) and the days the totals changed
     (``/-/timeline.json``).
 
@@ -23,6 +23,7 @@ from (its ``_policydata`` table), through :mod:`policydata.explore.rates`.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import traceback
 import weakref
@@ -134,6 +135,12 @@ async def _failed(
     return await _page(datasette, request, template, context | {"error": error}, status=status)
 
 
+def _as_of(facts: dict[str, Any]) -> dt.date | None:
+    """The release's as-of date: what a page asks about when its address names no date."""
+    value = facts.get("as_of")
+    return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
 async def rate_page(datasette: Any, request: Any) -> Response:
     """``/-/rate`` and ``/-/rate.json``: the stack of tariff layers on a date."""
     fmt = (request.url_vars.get("format") or "").lstrip(".") or None
@@ -143,7 +150,7 @@ async def rate_page(datasette: Any, request: Any) -> Response:
     if rates.is_empty(args) and fmt is None:
         return await _page(datasette, request, "policydata_rate.html", context)
     try:
-        query = rates.rate_query(args)
+        query = rates.rate_query(args, today=_as_of(facts))
         stack = await asyncio.to_thread(rates.rate_stack_data, query, facts.get("version"))
     except PolicyDataError as exc:
         return await _failed(datasette, request, exc, fmt, "policydata_rate.html", context)
@@ -180,7 +187,7 @@ async def timeline_page(datasette: Any, request: Any) -> Response:
     if rates.is_empty(args) and fmt is None:
         return await _page(datasette, request, "policydata_timeline.html", context)
     try:
-        query = rates.timeline_query(args)
+        query = rates.timeline_query(args, today=_as_of(facts))
         frames = await asyncio.to_thread(rates.timelines, query, facts.get("version"))
         if fmt == "png":
             png = await asyncio.to_thread(rates.timeline_png, query, frames, facts.get("version"))

@@ -11,9 +11,8 @@ from typing import Any
 
 from policydata.schemas.rules import Rule
 from policydata.validate import codes
-from policydata.validate.checks import Failure
 from policydata.validate.codes import Code
-from policydata.validate.model import LoadedTable
+from policydata.validate.model import Failure, LoadedTable, mask_of
 
 _PREFIXES = (
     ("ascii_fullmatch", codes.PATTERN),
@@ -69,5 +68,8 @@ def pandas_failures(t: LoadedTable) -> list[Failure]:
     for (code, column, rule_name), found in rows.items():
         rule = rules[rule_name] if rule_name is not None else None
         field = rule.fields[0] if rule is not None else column
-        out.append(Failure(code, sorted(found), field, rule))
+        # a field the file lacks is said once, by the header problem: none of its checks count
+        involved = rule.fields if rule is not None else (column,) if column else t.spec.primary_key
+        if not t.absent.intersection(involved):
+            out.append(Failure(code, mask_of(found, t.num_rows), field, rule))
     return out
